@@ -1,0 +1,28 @@
+// Accounts, users and roles: every user of an account is also in the built-in role "All Users".
+
+export const ALL_USERS_ROLE = 'All Users';
+
+export interface Account {
+  accountId: string;
+  name: string;
+  /** License manager setting: a new CAL gets an "All Users" assignment for all its seats. */
+  autoAssignAllUsers: boolean;
+}
+
+export interface User {
+  userId: string;
+  accountId: string;
+  email: string;
+  /** Roles as given by the back office; "All Users" is implied and always present. */
+  roles: string[];
+  admin: boolean;
+}
+
+/** The roles a user is in, "All Users" first and each once. */
+export function effectiveRoles(roles: readonly string[]): string[] {
+  return [ALL_USERS_ROLE, ...new Set(roles.filter((role) => role !== ALL_USERS_ROLE))];
+}
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}

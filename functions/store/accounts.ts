@@ -1,0 +1,174 @@
+// Accounts, their users, the email index and the license-manager settings.
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { Account, User } from '../../domain/account.js';
+import { EmailTakenError, NotFoundError } from '../../domain/errors.js';
+import type { TableContext } from './client.js';
+import { cancellationReasons, isConditionFailed } from './errors.js';
+import { keys } from './keys.js';
+
+export interface EmailLogin {
+  email: string;
+  accountId: string;
+  userId: string;
+  admin: boolean;
+  /** Local identity provider only: scrypt hash. In AWS, Cognito keeps the password. */
+  passwordHash?: string;
+}
+
+export function createAccountStore({ doc, table }: TableContext) {
+  return {
+    async create(account: Account): Promise<void> {
+      await doc.send(
+        new PutCommand({
+          TableName: table,
+          Item: { ...keys.account(account.accountId), entity: 'Account', ...account },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    },
+
+    async get(accountId: string): Promise<Account | null> {
+      const { Item } = await doc.send(new GetCommand({ TableName: table, Key: keys.account(accountId) }));
+      if (!Item) return null;
+      return {
+        accountId: Item.accountId,
+        name: Item.name,
+        autoAssignAllUsers: Item.autoAssignAllUsers !== false,
+      };
+    },
+
+    async require(accountId: string): Promise<Account> {
+      const account = await this.get(accountId);
+      if (!account) throw new NotFoundError('account');
+      return account;
+    },
+
+    async setAutoAssignAllUsers(accountId: string, value: boolean): Promise<void> {
+      try {
+        await doc.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: keys.account(accountId),
+            UpdateExpression: 'SET autoAssignAllUsers = :v',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':v': value },
+          }),
+        );
+      } catch (error) {
+        if (isConditionFailed(error)) throw new NotFoundError('account');
+        throw error;
+      }
+    },
+
+    /** Creates the user and claims its email in one transaction; the account must exist. */
+    async createUser(user: User, passwordHash: string | undefined): Promise<void> {
+      const login: EmailLogin = {
+        email: user.email,
+        accountId: user.accountId,
+        userId: user.userId,
+        admin: user.admin,
+        ...(passwordHash ? { passwordHash } : {}),
+      };
+      try {
+        await doc.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                ConditionCheck: {
+                  TableName: table,
+                  Key: keys.account(user.accountId),
+                  ConditionExpression: 'attribute_exists(pk)',
+                },
+              },
+              {
+                Put: {
+                  TableName: table,
+                  Item: { ...keys.emailLogin(user.email), entity: 'EmailLogin', ...login },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+              {
+                Put: {
+                  TableName: table,
+                  Item: {
+                    ...keys.user(user.accountId, user.userId),
+                    ...keys.usersByEmail(user.accountId, user.email),
+                    entity: 'User',
+                    ...user,
+                  },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+            ],
+          }),
+        );
+      } catch (error) {
+        const reasons = cancellationReasons(error);
+        if (reasons?.[0] === 'ConditionalCheckFailed') throw new NotFoundError('account');
+        if (reasons?.[1] === 'ConditionalCheckFailed') throw new EmailTakenError();
+        throw error;
+      }
+    },
+
+    async getUser(accountId: string, userId: string): Promise<User | null> {
+      const { Item } = await doc.send(
+        new GetCommand({ TableName: table, Key: keys.user(accountId, userId) }),
+      );
+      if (!Item) return null;
+      return {
+        userId: Item.userId,
+        accountId: Item.accountId,
+        email: Item.email,
+        roles: Item.roles ?? [],
+        admin: Item.admin === true,
+      };
+    },
+
+    async listUsers(accountId: string): Promise<User[]> {
+      const users: User[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const prefix = keys.usersPrefix(accountId);
+        const page = await doc.send(
+          new QueryCommand({
+            TableName: table,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+            ExpressionAttributeValues: { ':pk': prefix.pk, ':sk': prefix.sk },
+            ExclusiveStartKey: start,
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          users.push({
+            userId: item.userId,
+            accountId: item.accountId,
+            email: item.email,
+            roles: item.roles ?? [],
+            admin: item.admin === true,
+          });
+        }
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return users;
+    },
+
+    async getLogin(email: string): Promise<EmailLogin | null> {
+      const { Item } = await doc.send(new GetCommand({ TableName: table, Key: keys.emailLogin(email) }));
+      if (!Item) return null;
+      return {
+        email: Item.email,
+        accountId: Item.accountId,
+        userId: Item.userId,
+        admin: Item.admin === true,
+        passwordHash: Item.passwordHash,
+      };
+    },
+  };
+}
+
+export type AccountStore = ReturnType<typeof createAccountStore>;

@@ -1,0 +1,180 @@
+// The single-table design: every key, index and entity type of the portal's DynamoDB table, in one place.
+//
+// Attributes: pk, sk (base keys); gsi1pk/gsi1sk, gsi2pk/gsi2sk (overloaded indexes); duePk/dueSk (sparse
+// index of work the hourly check must do, keyed by due time); entity (type of every item); ttl (epoch
+// seconds, only on history items that may be forgotten; TTL never decides that a seat is free).
+//
+// | entity        | pk                    | sk                                      | GSI / notes
+// |---------------|-----------------------|-----------------------------------------|-----------------------------------------
+// | Account       | ACCOUNT#<acc>         | ACCOUNT                                 | settings live on this item
+// | User          | ACCOUNT#<acc>         | USER#<userId>                           | gsi1: USERS#<acc> / <email>
+// | EmailLogin    | EMAIL#<email>         | EMAIL                                   | uniqueness of email + local password hash
+// | License       | ACCOUNT#<acc>         | LICENSE#<licenseId>                     | due: license expiry (validUntil)
+// | CodeLock      | CODE#<activationCode> | CODE                                    | uniqueness of activation codes
+// | Assignment    | ACCOUNT#<acc>         | ASSIGNMENT#<licenseId>#<assignmentId>   | role caps and their used counters
+// | Server        | ACCOUNT#<acc>         | SERVER#<serverId>                       |
+// | Holding       | ACCOUNT#<acc>         | HOLDING#<serverId>#<licenseId>          | a server's acquired license (System seat)
+// | Activation    | ACCOUNT#<acc>         | ACTIVATION#<activationId>               |
+// | Idempotency   | ACCOUNT#<acc>         | IDEMPOTENCY#<licenseId>#<keyHash>       | activation retries
+// | Session       | ACCOUNT#<acc>         | SESSION#<sessionId>                     | gsi1: LICENSE_SESSIONS#<lic> / <startedAt>#<id>
+// |               |                       |                                         | gsi2: SERVER_SESSIONS#<srv> / <sessionId>
+// |               |                       |                                         | due: session expiry / roaming end
+// | SeatLock      | ACCOUNT#<acc>         | SEAT#<product>#<userId>#<machineId>     | one seat per user + PC + product
+// | AdminSeat     | ACCOUNT#<acc>         | ADMIN_SEAT#<serverId>                   | the one admin connection when admin_only/lapsed
+// | Denial        | ACCOUNT#<acc>         | DENIAL#<licenseId>#<at>#<rand>          | refused sign-ins, for reports
+// | Rollup        | ACCOUNT#<acc>         | ROLLUP#<licenseId>#<hourStart>#<role>   | hourly usage history
+// | HourlyRun     | OPS                   | HOURLY_CHECK                            | time of the latest hourly check
+// | DemoSeed      | OPS                   | DEMO_SEED                               | marks that the local demo data exists
+//
+// Access patterns: an account's licenses, users, servers, assignments of a license, holdings of a server:
+// Query pk = ACCOUNT#<acc> AND begins_with(sk, prefix). Sessions of a license: gsi1. Sessions of a server:
+// gsi2. Work due by time T: Query due index duePk = DUE#<type>#<shard> AND dueSk <= T. Never a Scan.
+
+export const TABLE_DESIGN = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  timeToLiveAttribute: 'ttl',
+  indexes: [
+    { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+    { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+    { indexName: 'due', partitionKey: 'duePk', sortKey: 'dueSk' },
+  ],
+} as const;
+
+export type IndexName = (typeof TABLE_DESIGN.indexes)[number]['indexName'];
+
+export type EntityType =
+  | 'Account'
+  | 'User'
+  | 'EmailLogin'
+  | 'License'
+  | 'CodeLock'
+  | 'Assignment'
+  | 'Server'
+  | 'Holding'
+  | 'Activation'
+  | 'Idempotency'
+  | 'Session'
+  | 'SeatLock'
+  | 'AdminSeat'
+  | 'Denial'
+  | 'Rollup'
+  | 'HourlyRun'
+  | 'DemoSeed';
+
+export interface Key {
+  pk: string;
+  sk: string;
+}
+
+const accountPk = (accountId: string) => `ACCOUNT#${accountId}`;
+
+export const keys = {
+  account: (accountId: string): Key => ({ pk: accountPk(accountId), sk: 'ACCOUNT' }),
+
+  user: (accountId: string, userId: string): Key => ({ pk: accountPk(accountId), sk: `USER#${userId}` }),
+  usersPrefix: (accountId: string): Key => ({ pk: accountPk(accountId), sk: 'USER#' }),
+  usersByEmail: (accountId: string, email: string) => ({ gsi1pk: `USERS#${accountId}`, gsi1sk: email }),
+  emailLogin: (email: string): Key => ({ pk: `EMAIL#${email}`, sk: 'EMAIL' }),
+
+  license: (accountId: string, licenseId: string): Key => ({
+    pk: accountPk(accountId),
+    sk: `LICENSE#${licenseId}`,
+  }),
+  licensesPrefix: (accountId: string): Key => ({ pk: accountPk(accountId), sk: 'LICENSE#' }),
+  codeLock: (activationCode: string): Key => ({ pk: `CODE#${activationCode}`, sk: 'CODE' }),
+
+  assignment: (accountId: string, licenseId: string, assignmentId: string): Key => ({
+    pk: accountPk(accountId),
+    sk: `ASSIGNMENT#${licenseId}#${assignmentId}`,
+  }),
+  assignmentsPrefix: (accountId: string, licenseId?: string): Key => ({
+    pk: accountPk(accountId),
+    sk: licenseId ? `ASSIGNMENT#${licenseId}#` : 'ASSIGNMENT#',
+  }),
+
+  server: (accountId: string, serverId: string): Key => ({
+    pk: accountPk(accountId),
+    sk: `SERVER#${serverId}`,
+  }),
+  serversPrefix: (accountId: string): Key => ({ pk: accountPk(accountId), sk: 'SERVER#' }),
+  holding: (accountId: string, serverId: string, licenseId: string): Key => ({
+    pk: accountPk(accountId),
+    sk: `HOLDING#${serverId}#${licenseId}`,
+  }),
+  holdingsPrefix: (accountId: string, serverId: string): Key => ({
+    pk: accountPk(accountId),
+    sk: `HOLDING#${serverId}#`,
+  }),
+
+  activation: (accountId: string, activationId: string): Key => ({
+    pk: accountPk(accountId),
+    sk: `ACTIVATION#${activationId}`,
+  }),
+  idempotency: (accountId: string, licenseId: string, keyHash: string): Key => ({
+    pk: accountPk(accountId),
+    sk: `IDEMPOTENCY#${licenseId}#${keyHash}`,
+  }),
+
+  session: (accountId: string, sessionId: string): Key => ({
+    pk: accountPk(accountId),
+    sk: `SESSION#${sessionId}`,
+  }),
+  sessionsOfLicense: (licenseId: string, startedAt: string, sessionId: string) => ({
+    gsi1pk: `LICENSE_SESSIONS#${licenseId}`,
+    gsi1sk: `${startedAt}#${sessionId}`,
+  }),
+  sessionsOfLicensePk: (licenseId: string) => `LICENSE_SESSIONS#${licenseId}`,
+  sessionsOfServer: (serverId: string, sessionId: string) => ({
+    gsi2pk: `SERVER_SESSIONS#${serverId}`,
+    gsi2sk: sessionId,
+  }),
+  sessionsOfServerPk: (serverId: string) => `SERVER_SESSIONS#${serverId}`,
+  seatLock: (accountId: string, product: string, userId: string, machineId: string): Key => ({
+    pk: accountPk(accountId),
+    sk: `SEAT#${product}#${userId}#${machineId}`,
+  }),
+  adminSeat: (accountId: string, serverId: string): Key => ({
+    pk: accountPk(accountId),
+    sk: `ADMIN_SEAT#${serverId}`,
+  }),
+
+  denial: (accountId: string, licenseId: string, at: string, nonce: string): Key => ({
+    pk: accountPk(accountId),
+    sk: `DENIAL#${licenseId}#${at}#${nonce}`,
+  }),
+  denialsPrefix: (accountId: string, licenseId: string): Key => ({
+    pk: accountPk(accountId),
+    sk: `DENIAL#${licenseId}#`,
+  }),
+  rollup: (accountId: string, licenseId: string, hourStart: string, role: string): Key => ({
+    pk: accountPk(accountId),
+    sk: `ROLLUP#${licenseId}#${hourStart}#${role}`,
+  }),
+  rollupsPrefix: (accountId: string, licenseId: string): Key => ({
+    pk: accountPk(accountId),
+    sk: `ROLLUP#${licenseId}#`,
+  }),
+
+  hourlyRun: (): Key => ({ pk: 'OPS', sk: 'HOURLY_CHECK' }),
+  demoSeed: (): Key => ({ pk: 'OPS', sk: 'DEMO_SEED' }),
+} as const;
+
+/** Shards spread due work over a few partitions so that no single GSI partition is hot. */
+export const DUE_SHARDS = 4;
+export type DueType = 'LICENSE' | 'SESSION';
+
+function shardOf(id: string): number {
+  let hash = 0;
+  for (let i = 0; i < id.length; i++) hash = (hash * 31 + id.charCodeAt(i)) >>> 0;
+  return hash % DUE_SHARDS;
+}
+
+/** Due-index attributes: an item is due at dueAt (ISO time); the hourly check queries dueSk <= now. */
+export function dueAttributes(type: DueType, id: string, dueAt: string) {
+  return { duePk: `DUE#${type}#${shardOf(id)}`, dueSk: `${dueAt}#${id}` };
+}
+
+export function duePartitions(type: DueType): string[] {
+  return Array.from({ length: DUE_SHARDS }, (_, shard) => `DUE#${type}#${shard}`);
+}

@@ -1,0 +1,180 @@
+// Licenses of an account: issue (with a unique activation code and the default assignment), read, list, renew.
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Assignment } from '../../domain/assignments.js';
+import { NotFoundError } from '../../domain/errors.js';
+import type { License } from '../../domain/license.js';
+import type { TableContext } from './client.js';
+import { cancellationReasons, isConditionFailed } from './errors.js';
+import { dueAttributes, keys } from './keys.js';
+import { decodeToken, encodeToken, type Page, type PageRequest } from './paging.js';
+
+export class ActivationCodeTakenError extends Error {}
+
+export function licenseFromItem(item: Record<string, unknown>): License {
+  return {
+    licenseId: item.licenseId as string,
+    accountId: item.accountId as string,
+    product: item.product as License['product'],
+    kind: item.kind as License['kind'],
+    seats: item.seats as number,
+    used: (item.used as number | undefined) ?? 0,
+    activationCode: item.activationCode as string,
+    validFrom: item.validFrom as string,
+    validUntil: item.validUntil as string,
+  };
+}
+
+export function assignmentItem(accountId: string, assignment: Assignment) {
+  return {
+    ...keys.assignment(accountId, assignment.licenseId, assignment.assignmentId),
+    entity: 'Assignment',
+    accountId,
+    ...assignment,
+  };
+}
+
+export interface LicenseFilter {
+  /** Case-insensitive substring of the product name. */
+  product?: string | undefined;
+  /** Only licenses valid at this time. */
+  validAt?: Date | undefined;
+}
+
+export function createLicenseStore({ doc, table }: TableContext) {
+  return {
+    /** Writes the license, claims its activation code, and adds the initial assignments, all or nothing. */
+    async create(license: License, assignments: Assignment[]): Promise<void> {
+      try {
+        await doc.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                ConditionCheck: {
+                  TableName: table,
+                  Key: keys.account(license.accountId),
+                  ConditionExpression: 'attribute_exists(pk)',
+                },
+              },
+              {
+                Put: {
+                  TableName: table,
+                  Item: {
+                    ...keys.codeLock(license.activationCode),
+                    entity: 'CodeLock',
+                    licenseId: license.licenseId,
+                  },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+              {
+                Put: {
+                  TableName: table,
+                  Item: {
+                    ...keys.license(license.accountId, license.licenseId),
+                    ...dueAttributes('LICENSE', license.licenseId, license.validUntil),
+                    entity: 'License',
+                    productLower: license.product.toLowerCase(),
+                    ...license,
+                  },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+              ...assignments.map((assignment) => ({
+                Put: { TableName: table, Item: assignmentItem(license.accountId, assignment) },
+              })),
+            ],
+          }),
+        );
+      } catch (error) {
+        const reasons = cancellationReasons(error);
+        if (reasons?.[0] === 'ConditionalCheckFailed') throw new NotFoundError('account');
+        if (reasons?.[1] === 'ConditionalCheckFailed') throw new ActivationCodeTakenError();
+        throw error;
+      }
+    },
+
+    async get(accountId: string, licenseId: string): Promise<License | null> {
+      const { Item } = await doc.send(
+        new GetCommand({ TableName: table, Key: keys.license(accountId, licenseId), ConsistentRead: true }),
+      );
+      return Item ? licenseFromItem(Item) : null;
+    },
+
+    async require(accountId: string, licenseId: string): Promise<License> {
+      const license = await this.get(accountId, licenseId);
+      if (!license) throw new NotFoundError('license');
+      return license;
+    },
+
+    /** A page of the account's licenses, filtered in the query; each page reads at most `limit` items. */
+    async list(accountId: string, filter: LicenseFilter, page: PageRequest): Promise<Page<License>> {
+      const prefix = keys.licensesPrefix(accountId);
+      const conditions: string[] = [];
+      const values: Record<string, unknown> = { ':pk': prefix.pk, ':sk': prefix.sk };
+      if (filter.product) {
+        conditions.push('contains(productLower, :product)');
+        values[':product'] = filter.product.toLowerCase();
+      }
+      if (filter.validAt) {
+        conditions.push('validFrom <= :now AND validUntil > :now');
+        values[':now'] = filter.validAt.toISOString();
+      }
+      const items: License[] = [];
+      let start = decodeToken(page.nextToken, { attribute: 'pk', value: prefix.pk });
+      do {
+        const result = await doc.send(
+          new QueryCommand({
+            TableName: table,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+            ...(conditions.length ? { FilterExpression: conditions.join(' AND ') } : {}),
+            ExpressionAttributeValues: values,
+            ExclusiveStartKey: start,
+            Limit: page.limit - items.length,
+          }),
+        );
+        for (const item of result.Items ?? []) items.push(licenseFromItem(item));
+        start = result.LastEvaluatedKey;
+      } while (start && items.length < page.limit);
+      return { items, nextToken: encodeToken(start) };
+    },
+
+    /** Every license of the account (the seat picker and reports need them all; accounts hold few). */
+    async listAll(accountId: string): Promise<License[]> {
+      const all: License[] = [];
+      let token: string | null = null;
+      do {
+        const page = await this.list(accountId, {}, { limit: 100, nextToken: token ?? undefined });
+        all.push(...page.items);
+        token = page.nextToken;
+      } while (token);
+      return all;
+    },
+
+    /** Sets a new end; the license is due for the hourly check again at that end. */
+    async renew(accountId: string, licenseId: string, validUntil: string): Promise<License> {
+      try {
+        const { Attributes } = await doc.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: keys.license(accountId, licenseId),
+            UpdateExpression: 'SET validUntil = :until, duePk = :duePk, dueSk = :dueSk REMOVE expiredAt',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: {
+              ':until': validUntil,
+              ...Object.fromEntries(
+                Object.entries(dueAttributes('LICENSE', licenseId, validUntil)).map(([k, v]) => [`:${k}`, v]),
+              ),
+            },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return licenseFromItem(Attributes ?? {});
+      } catch (error) {
+        if (isConditionFailed(error)) throw new NotFoundError('license');
+        throw error;
+      }
+    },
+  };
+}
+
+export type LicenseStore = ReturnType<typeof createLicenseStore>;
