@@ -11,7 +11,11 @@ type Term = Pick<License, 'validFrom' | 'validUntil'>;
  * admin_only: holds a valid Server license but the account has no valid CAL (one admin connection);
  * lapsed: every Server license it held has expired (one admin connection for backup and configuration).
  */
-export function serverState(input: { heldServerLicenses: Term[]; accountCals: Term[]; now: Date }): ServerState {
+export function serverState(input: {
+  heldServerLicenses: Term[];
+  accountCals: Term[];
+  now: Date;
+}): ServerState {
   const { heldServerLicenses, accountCals, now } = input;
   if (heldServerLicenses.some((license) => isValidAt(license, now))) {
     return accountCals.some((cal) => isValidAt(cal, now)) ? 'licensed' : 'admin_only';
