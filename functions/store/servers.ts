@@ -1,0 +1,292 @@
+// NEXUS servers of an account and their holdings (acquired licenses; a Server license's System seat).
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { LicenseExpiredError, NotFoundError, SeatsExhaustedError } from '../../domain/errors.js';
+import type { License } from '../../domain/license.js';
+import type { TableContext } from './client.js';
+import { cancellationReasons, isConditionFailed } from './errors.js';
+import { keys } from './keys.js';
+
+export interface Server {
+  serverId: string;
+  accountId: string;
+  hostName: string;
+  createdAt: string;
+}
+
+/** A license a server acquired (From cloud or From file). Kept after the license expires: "lapsed" needs it. */
+export interface Holding {
+  accountId: string;
+  serverId: string;
+  licenseId: string;
+  kind: License['kind'];
+  product: License['product'];
+  /** Copied from the license at acquisition; renewals are read from the license itself. */
+  validFrom: string;
+  validUntil: string;
+  acquiredAt: string;
+  /** True when this holding took the license's System seat (Server licenses only). */
+  takesSeat: boolean;
+  /** Set when the holding's seat was given back (server deleted); the record stays for history. */
+  releasedAt?: string;
+}
+
+function serverFromItem(item: Record<string, unknown>): Server {
+  return {
+    serverId: item.serverId as string,
+    accountId: item.accountId as string,
+    hostName: item.hostName as string,
+    createdAt: item.createdAt as string,
+  };
+}
+
+function holdingFromItem(item: Record<string, unknown>): Holding {
+  return {
+    accountId: item.accountId as string,
+    serverId: item.serverId as string,
+    licenseId: item.licenseId as string,
+    kind: item.kind as Holding['kind'],
+    product: item.product as Holding['product'],
+    validFrom: item.validFrom as string,
+    validUntil: item.validUntil as string,
+    acquiredAt: item.acquiredAt as string,
+    takesSeat: item.takesSeat === true,
+    ...(typeof item.releasedAt === 'string' ? { releasedAt: item.releasedAt } : {}),
+  };
+}
+
+/** Why one item of an acquisition transaction was refused. */
+export type AcquireRefusal = 'server_missing' | 'license_missing' | 'expired' | 'seats_exhausted';
+
+export function createServerStore({ doc, table }: TableContext) {
+  return {
+    async create(server: Server): Promise<void> {
+      await doc.send(
+        new PutCommand({
+          TableName: table,
+          Item: { ...keys.server(server.accountId, server.serverId), entity: 'Server', ...server },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    },
+
+    async get(accountId: string, serverId: string): Promise<Server | null> {
+      const { Item } = await doc.send(
+        new GetCommand({ TableName: table, Key: keys.server(accountId, serverId), ConsistentRead: true }),
+      );
+      return Item ? serverFromItem(Item) : null;
+    },
+
+    async require(accountId: string, serverId: string): Promise<Server> {
+      const server = await this.get(accountId, serverId);
+      if (!server) throw new NotFoundError('server');
+      return server;
+    },
+
+    /** Every holding of a server, released ones included. */
+    async holdings(accountId: string, serverId: string): Promise<Holding[]> {
+      const prefix = keys.holdingsPrefix(accountId, serverId);
+      const out: Holding[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await doc.send(
+          new QueryCommand({
+            TableName: table,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+            ExpressionAttributeValues: { ':pk': prefix.pk, ':sk': prefix.sk },
+            ExclusiveStartKey: start,
+            ConsistentRead: true,
+          }),
+        );
+        for (const item of page.Items ?? []) out.push(holdingFromItem(item));
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return out;
+    },
+
+    /**
+     * Acquires licenses for a server in ONE transaction: a holding per license (attribute_not_exists) and,
+     * for a Server license, its System seat (used < seats AND valid at now). The server must exist.
+     * Licenses the server already holds must be left out by the caller (a repeat takes nothing).
+     * Any refusal cancels the whole transaction; the first refusal is thrown as a domain error.
+     */
+    async acquire(accountId: string, serverId: string, licenses: License[], now: Date): Promise<Holding[]> {
+      if (licenses.length === 0) return [];
+      const at = now.toISOString();
+      const holdings: Holding[] = licenses.map((license) => ({
+        accountId,
+        serverId,
+        licenseId: license.licenseId,
+        kind: license.kind,
+        product: license.product,
+        validFrom: license.validFrom,
+        validUntil: license.validUntil,
+        acquiredAt: at,
+        takesSeat: license.kind === 'server',
+      }));
+      // Transaction layout: [server check, then per license: holding put, license update/check].
+      const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
+        {
+          ConditionCheck: {
+            TableName: table,
+            Key: keys.server(accountId, serverId),
+            ConditionExpression: 'attribute_exists(pk)',
+          },
+        },
+      ];
+      for (const holding of holdings) {
+        items.push({
+          Put: {
+            TableName: table,
+            Item: { ...keys.holding(accountId, serverId, holding.licenseId), entity: 'Holding', ...holding },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        });
+        if (holding.takesSeat) {
+          items.push({
+            Update: {
+              TableName: table,
+              Key: keys.license(accountId, holding.licenseId),
+              UpdateExpression: 'SET used = if_not_exists(used, :zero) + :one',
+              ConditionExpression:
+                'attribute_exists(pk) AND validFrom <= :now AND validUntil > :now AND (attribute_not_exists(used) OR used < seats)',
+              ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':now': at },
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            },
+          });
+        } else {
+          items.push({
+            ConditionCheck: {
+              TableName: table,
+              Key: keys.license(accountId, holding.licenseId),
+              ConditionExpression: 'attribute_exists(pk) AND validFrom <= :now AND validUntil > :now',
+              ExpressionAttributeValues: { ':now': at },
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            },
+          });
+        }
+      }
+      try {
+        await doc.send(new TransactWriteCommand({ TransactItems: items }));
+        return holdings;
+      } catch (error) {
+        if (!(error instanceof Error)) throw error;
+        const reasons = cancellationReasons(error);
+        if (!reasons) throw error;
+        if (reasons[0] === 'ConditionalCheckFailed') throw new NotFoundError('server');
+        const raw = (error as { CancellationReasons?: { Code?: string; Item?: Record<string, unknown> }[] })
+          .CancellationReasons;
+        for (let i = 0; i < holdings.length; i++) {
+          const holding = holdings[i] as Holding;
+          if (reasons[1 + 2 * i] === 'ConditionalCheckFailed') {
+            // Another request acquired it meanwhile: the caller retries and sees it as already held.
+            throw new HoldingExistsError(holding.licenseId);
+          }
+          if (reasons[2 + 2 * i] === 'ConditionalCheckFailed') {
+            throw refusalError(holding.licenseId, raw?.[2 + 2 * i]?.Item, now);
+          }
+        }
+        throw error;
+      }
+    },
+
+    /**
+     * Removes the server and gives back the System seats its holdings took, in one transaction.
+     * Holdings stay (marked released) so that history and reports can see them.
+     */
+    async delete(accountId: string, serverId: string, now: Date): Promise<void> {
+      const holdings = await this.holdings(accountId, serverId);
+      const seated = holdings.filter((h) => h.takesSeat && !h.releasedAt);
+      const at = now.toISOString();
+      // DynamoDB caps a transaction at 100 items; a server holds a handful of licenses.
+      const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
+        {
+          Delete: {
+            TableName: table,
+            Key: keys.server(accountId, serverId),
+            ConditionExpression: 'attribute_exists(pk)',
+          },
+        },
+      ];
+      for (const holding of seated) {
+        items.push({
+          Update: {
+            TableName: table,
+            Key: keys.holding(accountId, serverId, holding.licenseId),
+            UpdateExpression: 'SET releasedAt = :at',
+            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(releasedAt)',
+            ExpressionAttributeValues: { ':at': at },
+          },
+        });
+        items.push({
+          Update: {
+            TableName: table,
+            Key: keys.license(accountId, holding.licenseId),
+            UpdateExpression: 'SET used = used - :one',
+            ConditionExpression: 'attribute_exists(pk) AND used > :zero',
+            ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
+          },
+        });
+      }
+      try {
+        if (items.length === 1) {
+          await doc.send(
+            new DeleteCommand({
+              TableName: table,
+              Key: keys.server(accountId, serverId),
+              ConditionExpression: 'attribute_exists(pk)',
+            }),
+          );
+        } else {
+          await doc.send(new TransactWriteCommand({ TransactItems: items }));
+        }
+      } catch (error) {
+        if (isConditionFailed(error)) throw new NotFoundError('server');
+        const reasons = cancellationReasons(error);
+        if (reasons?.[0] === 'ConditionalCheckFailed') throw new NotFoundError('server');
+        throw error;
+      }
+    },
+
+    /** Marks a holding released without touching the seat count (e.g. the hourly check after expiry). */
+    async markReleased(accountId: string, serverId: string, licenseId: string, now: Date): Promise<void> {
+      await doc.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: keys.holding(accountId, serverId, licenseId),
+          UpdateExpression: 'SET releasedAt = :at',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':at': now.toISOString() },
+        }),
+      );
+    },
+  };
+}
+
+/** A holding appeared between reading the server's holdings and writing: the request may simply be retried. */
+export class HoldingExistsError extends Error {
+  constructor(readonly licenseId: string) {
+    super(`server already holds license ${licenseId}`);
+  }
+}
+
+function refusalError(licenseId: string, item: Record<string, unknown> | undefined, now: Date): Error {
+  if (!item) return new NotFoundError('license');
+  const validFrom = item.validFrom as string;
+  const validUntil = item.validUntil as string;
+  if (Date.parse(validUntil) <= now.getTime()) return new LicenseExpiredError(licenseId);
+  if (Date.parse(validFrom) > now.getTime()) {
+    return new LicenseExpiredError(licenseId);
+  }
+  return new SeatsExhaustedError(
+    `License ${licenseId} has no free System seat: every seat is held by another server; delete a server that no longer needs it or add seats.`,
+  );
+}
+
+export type ServerStore = ReturnType<typeof createServerStore>;
