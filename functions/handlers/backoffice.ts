@@ -1,5 +1,6 @@
 // Back office: operators create accounts and users and issue and renew licenses.
 import { randomBytes } from 'node:crypto';
+import { BusyError } from '../../domain/errors.js';
 import { effectiveRoles, normalizeEmail, type User } from '../../domain/account.js';
 import { defaultAssignment, takesAssignments } from '../../domain/assignments.js';
 import { formatActivationCode, issueLicense, renewedValidUntil, withStatus } from '../../domain/license.js';
@@ -12,6 +13,7 @@ import { newId } from '../store/ids.js';
 import { ActivationCodeTakenError, createLicenseStore } from '../store/licenses.js';
 
 const CODE_ATTEMPTS = 5;
+const RENEW_ATTEMPTS = 5;
 
 export const handler = createGroupHandler('backoffice', {
   createAccount: async ({ body }) => {
@@ -70,9 +72,18 @@ export const handler = createGroupHandler('backoffice', {
 
   renewLicense: async ({ params, body, now }) => {
     const licenses = createLicenseStore(tableContext());
-    const license = await licenses.require(params.accountId, params.licenseId);
-    const validUntil = renewedValidUntil(license, body.termMonths ?? DEFAULT_TERM_MONTHS, now);
-    const renewed = await licenses.renew(params.accountId, params.licenseId, validUntil);
-    return { statusCode: 200, body: withStatus(renewed, now) };
+    for (let attempt = 1; ; attempt++) {
+      const license = await licenses.require(params.accountId, params.licenseId);
+      const validUntil = renewedValidUntil(license, body.termMonths ?? DEFAULT_TERM_MONTHS, now);
+      const renewed = await licenses.renew(
+        params.accountId,
+        params.licenseId,
+        license.validUntil,
+        validUntil,
+      );
+      if (renewed) return { statusCode: 200, body: withStatus(renewed, now) };
+      // Another renewal changed the end between our read and write: renew from the new end.
+      if (attempt >= RENEW_ATTEMPTS) throw new BusyError();
+    }
   },
 });

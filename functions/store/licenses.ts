@@ -150,17 +150,26 @@ export function createLicenseStore({ doc, table }: TableContext) {
       return all;
     },
 
-    /** Sets a new end; the license is due for the hourly check again at that end. */
-    async renew(accountId: string, licenseId: string, validUntil: string): Promise<License> {
+    /**
+     * Sets a new end, only if the end is still `previousUntil` (two renewals at once both count, one after the
+     * other, instead of one overwriting the other); the license is due for the hourly check again at that end.
+     */
+    async renew(
+      accountId: string,
+      licenseId: string,
+      previousUntil: string,
+      validUntil: string,
+    ): Promise<License | null> {
       try {
         const { Attributes } = await doc.send(
           new UpdateCommand({
             TableName: table,
             Key: keys.license(accountId, licenseId),
             UpdateExpression: 'SET validUntil = :until, duePk = :duePk, dueSk = :dueSk REMOVE expiredAt',
-            ConditionExpression: 'attribute_exists(pk)',
+            ConditionExpression: 'validUntil = :previous',
             ExpressionAttributeValues: {
               ':until': validUntil,
+              ':previous': previousUntil,
               ...Object.fromEntries(
                 Object.entries(dueAttributes('LICENSE', licenseId, validUntil)).map(([k, v]) => [`:${k}`, v]),
               ),
@@ -170,7 +179,7 @@ export function createLicenseStore({ doc, table }: TableContext) {
         );
         return licenseFromItem(Attributes ?? {});
       } catch (error) {
-        if (isConditionFailed(error)) throw new NotFoundError('license');
+        if (isConditionFailed(error)) return null;
         throw error;
       }
     },

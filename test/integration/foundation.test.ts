@@ -133,6 +133,20 @@ describe('back office', () => {
     expect(Date.parse(revived.body.validUntil)).toBeGreaterThan(before + 360 * 86_400_000);
   });
 
+  it('counts two renewals sent at once, one after the other', async () => {
+    const token = await portal.operatorToken();
+    const license = await portal.issueLicense(acme.accountId, 'Altium NEXUS', 2, { validFrom: '2026-03-10T00:00:00Z' });
+    const renew = () =>
+      portal.call('POST', `/v1/accounts/${acme.accountId}/licenses/${license.licenseId}/renewals`, {
+        token,
+        body: { termMonths: 6 },
+      });
+    const results = await Promise.all([renew(), renew(), renew()]);
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
+    const final = await portal.call('GET', `/v1/licenses/${license.licenseId}`, { token: acme.member.token });
+    expect(final.body.validUntil).toBe('2028-09-10T00:00:00.000Z');
+  });
+
   it("answers 404 when renewing another account's license through the wrong account", async () => {
     const license = await portal.issueLicense(other.accountId, 'Altium NEXUS', 1);
     const res = await portal.call(

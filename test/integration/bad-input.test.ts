@@ -1,0 +1,200 @@
+// Every route against bad input: the documented 4xx with the error shape, never a 5xx, and nothing written.
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RouteSpec, routeList } from '../../functions/api/routes.js';
+import { createDocumentClient } from '../../functions/store/client.js';
+import { startTestPortal, type TestAccount, type TestPortal } from '../support/portal.js';
+
+let portal: TestPortal;
+let account: TestAccount;
+let operator: string;
+let ids: Record<string, string>;
+
+async function snapshot(): Promise<string> {
+  const doc = createDocumentClient(portal.portal.endpoint, 'us-east-1');
+  const items: unknown[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await doc.send(
+      new ScanCommand({ TableName: portal.portal.tableName, ConsistentRead: true, ExclusiveStartKey: start }),
+    );
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  doc.destroy();
+  return JSON.stringify(items.map((item) => JSON.stringify(item)).sort());
+}
+
+function tokenFor(spec: RouteSpec): string | null {
+  if (spec.access === 'operator') return operator;
+  if (spec.access === 'public') return null;
+  return account.admin.token;
+}
+
+function pathWith(spec: RouteSpec, values: Record<string, string>): string {
+  return spec.path.replace(/\{(\w+)\}/g, (_, name: string) =>
+    encodeURIComponent(values[name] ?? ids[name] ?? 'x'),
+  );
+}
+
+beforeAll(async () => {
+  portal = await startTestPortal();
+  account = await portal.createAccount('Fuzz');
+  operator = await portal.operatorToken();
+  const cal = await portal.issueLicense(account.accountId, 'Altium NEXUS Server CAL', 2);
+  ids = {
+    accountId: account.accountId,
+    licenseId: cal.licenseId,
+    serverId: 'srv_unknown',
+    sessionId: 'ses_unknown',
+    activationId: 'act_unknown',
+    assignmentId: 'asg_unknown',
+  };
+});
+afterAll(() => portal?.stop());
+
+const jsonRoutes = routeList.filter((spec) => spec.bodyType === 'json');
+
+describe('malformed bodies on every JSON route', () => {
+  it.each(jsonRoutes.map((spec) => [`${spec.method} ${spec.path}`, spec] as const))(
+    '%s: malformed JSON, wrong content-type, oversized body and unknown fields are refused and write nothing',
+    async (_name, spec) => {
+      const token = tokenFor(spec);
+      const path = pathWith(spec, {});
+      const before = await snapshot();
+      const malformed = await portal.call(spec.method, path, {
+        token,
+        rawBody: '{"name": ',
+        headers: { 'content-type': 'application/json' },
+      });
+      expect(malformed.status).toBe(400);
+      expect(malformed.body.error.code).toBe('invalid_request');
+      expect(typeof malformed.body.error.message).toBe('string');
+
+      const wrongType = await portal.call(spec.method, path, {
+        token,
+        rawBody: 'name=x',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
+      expect(wrongType.status).toBe(415);
+      expect(wrongType.body.error.code).toBe('unsupported_media_type');
+
+      const huge = await portal.call(spec.method, path, {
+        token,
+        rawBody: JSON.stringify({ padding: 'x'.repeat(300 * 1024) }),
+        headers: { 'content-type': 'application/json' },
+      });
+      expect(huge.status).toBe(413);
+      expect(huge.body.error.code).toBe('payload_too_large');
+
+      const unknown = await portal.call(spec.method, path, { token, body: { surpriseField: 1 } });
+      expect(unknown.status).toBe(400);
+      expect(unknown.body.error.code).toBe('invalid_request');
+      expect(unknown.body.error.message).toMatch(/surpriseField|missing/);
+
+      expect(await snapshot()).toBe(before);
+    },
+  );
+});
+
+describe('bad path and query values', () => {
+  const withParams = routeList.filter((spec) => spec.path.includes('{'));
+  it.each(withParams.map((spec) => [`${spec.method} ${spec.path}`, spec] as const))(
+    '%s: a path value with control characters or over 128 characters is a 400',
+    async (_name, spec) => {
+      const names = [...spec.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string);
+      for (const bad of ['a\u0001b', 'x'.repeat(200)]) {
+        const values = Object.fromEntries(names.map((n) => [n, bad]));
+        const res = await portal.call(spec.method, pathWith(spec, values), {
+          token: tokenFor(spec),
+          ...(spec.bodyType === 'json' ? { body: {} } : {}),
+          ...(spec.bodyType === 'text' ? { rawBody: 'x', headers: { 'content-type': 'text/plain' } } : {}),
+        });
+        expect(res.status).toBe(400);
+        expect(res.body.error.code).toBe('invalid_request');
+      }
+    },
+  );
+
+  it('refuses bad limits, unknown enum values and unknown query parameters on the license list', async () => {
+    for (const query of [
+      'limit=0',
+      'limit=101',
+      'limit=abc',
+      'validOnly=yes',
+      'colour=blue',
+      'limit=1&limit=2',
+    ]) {
+      const res = await portal.call('GET', `/v1/licenses?${query}`, { token: account.member.token });
+      expect(res.status, query).toBe(400);
+      expect(res.body.error.code).toBe('invalid_request');
+    }
+  });
+});
+
+describe('random bodies (property)', () => {
+  it('never answers 5xx, always answers errors in the documented shape, and bad input writes nothing', async () => {
+    const value = fc.oneof(
+      fc.string({ maxLength: 20 }),
+      fc.integer(),
+      fc.double(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.constantFrom('all', 'Altium NEXUS Server CAL', '2026-01-01T00:00:00Z', 'browser', 'x\u0000y', ''),
+      fc.array(fc.string({ maxLength: 5 }), { maxLength: 3 }),
+    );
+    const fieldNames = fc.constantFrom(
+      'name',
+      'email',
+      'password',
+      'roles',
+      'admin',
+      'product',
+      'seats',
+      'validFrom',
+      'termMonths',
+      'now',
+      'hostName',
+      'hostId',
+      'licenseIds',
+      'userId',
+      'machineId',
+      'client',
+      'licenseId',
+      'days',
+      'role',
+      'automaticLeasing',
+      'allowRoaming',
+      'autoAssignAllUsers',
+      'username',
+    );
+    const body = fc.oneof(
+      fc.dictionary(fieldNames, value, { maxKeys: 5 }),
+      fc.jsonValue({ maxDepth: 2 }),
+      fc.string({ maxLength: 30 }),
+    );
+    const routesToHit = routeList.filter((spec) => spec.bodyType === 'json');
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...routesToHit), body, async (spec, randomBody) => {
+        const before = await snapshot();
+        const rawBody = typeof randomBody === 'string' ? randomBody : JSON.stringify(randomBody);
+        const res = await portal.call(spec.method, pathWith(spec, {}), {
+          token: tokenFor(spec),
+          rawBody,
+          headers: { 'content-type': 'application/json' },
+        });
+        expect(res.status, `${spec.method} ${spec.path} ${rawBody} -> ${res.text}`).toBeLessThan(500);
+        if (res.status >= 400) {
+          expect(Object.keys(res.body)).toEqual(['error']);
+          expect(res.body.error.code).toMatch(/^[a-z_]+$/);
+          expect(res.body.error.message.length).toBeGreaterThan(0);
+        }
+        if (res.status === 400 || res.status === 413 || res.status === 415) {
+          expect(await snapshot()).toBe(before);
+        }
+      }),
+      { numRuns: Number(process.env.FC_RUNS ?? 150) },
+    );
+  });
+});
