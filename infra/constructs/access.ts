@@ -1,0 +1,59 @@
+// What each deployed function may touch: the single least-privilege table the stack grants and the tests check.
+import { GROUPS, type Group, routeList } from '../../functions/api/routes.js';
+
+export type TableAccess = 'none' | 'read' | 'readWrite';
+
+export interface FunctionAccess {
+  table: TableAccess;
+  /** kms:Sign with the .alf signing key (SIGNING_KMS_KEY_ID). */
+  sign?: true;
+  /** kms:GetPublicKey of the signing keys (PUBLIC_KMS_KEY_IDS), to publish or verify .alf signatures. */
+  publicKeys?: true;
+  /** Create users in the Cognito user pool (USER_POOL_ID). */
+  users?: true;
+}
+
+/** The EventBridge target is a function of its own, outside the HTTP route groups. */
+export type FunctionName = Group | 'scheduled';
+
+export const FUNCTION_ACCESS: Record<FunctionName, FunctionAccess> = {
+  public: { table: 'none' },
+  auth: { table: 'read' },
+  backoffice: { table: 'readWrite', users: true },
+  ops: { table: 'readWrite' },
+  licenses: { table: 'read' },
+  keys: { table: 'read', publicKeys: true },
+  activations: { table: 'readWrite', sign: true },
+  servers: { table: 'readWrite', sign: true, publicKeys: true },
+  sessions: { table: 'readWrite' },
+  assignments: { table: 'readWrite' },
+  reports: { table: 'read' },
+  scheduled: { table: 'readWrite' },
+};
+
+// No Scan: every access pattern of the single-table design is a Query or a key lookup.
+export const TABLE_READ_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:DescribeTable',
+] as const;
+export const TABLE_WRITE_ACTIONS = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+] as const;
+
+/** Route groups that have at least one deployed route (the local token issuer's group has none). */
+export const DEPLOYED_GROUPS: Group[] = GROUPS.filter((group) =>
+  routeList.some((route) => route.group === group && !route.localOnly),
+);
+
+export const DEPLOYED_ROUTES = routeList.filter((route) => !route.localOnly);
+
+/** Entry file of a function, relative to the repository root. */
+export function entryOf(name: FunctionName): string {
+  return `functions/handlers/${name}.ts`;
+}
