@@ -1,0 +1,202 @@
+// The dashboard in a real browser (Debian Chromium via playwright-core) against the portal on DynamoDB Local.
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestPortal, type TestAccount, type TestPortal } from '../support/portal.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+let portal: TestPortal;
+let acme: TestAccount;
+let browser: BrowserContext;
+let profileDir: string;
+const licenses: Record<'server' | 'cal' | 'client' | 'expired', any> = {} as any;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `Chromium is missing at ${CHROMIUM}: run "bash scripts/install-system-deps.sh" (never npx playwright install).`,
+    );
+  }
+  portal = await startTestPortal();
+  acme = await portal.createAccount('Acme Dashboard');
+  licenses.server = await portal.issueLicense(acme.accountId, 'Altium NEXUS Server', 2);
+  licenses.cal = await portal.issueLicense(acme.accountId, 'Altium NEXUS Server CAL', 10);
+  licenses.client = await portal.issueLicense(acme.accountId, 'Altium NEXUS', 5);
+  licenses.expired = await portal.issueLicense(acme.accountId, 'Altium NEXUS Server', 1, {
+    validFrom: '2020-01-01T00:00:00Z',
+    termMonths: 12,
+  });
+  profileDir = await mkdtemp(join(tmpdir(), 'dashboard-e2e-'));
+  browser = await chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    acceptDownloads: true,
+    viewport: { width: 1280, height: 860 },
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  browser.setDefaultTimeout(10_000);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await portal?.stop();
+  if (profileDir) await rm(profileDir, { recursive: true, force: true });
+});
+
+/** A fresh tab (its own sessionStorage, so signed out), signed in as the given user. */
+async function signedIn(user: { email: string; password: string }): Promise<Page> {
+  const page = await browser.newPage();
+  const failures: string[] = [];
+  // Nothing may leave the origin: the network is closed and the dashboard uses no CDN.
+  page.on('request', (request) => {
+    const url = request.url();
+    if (!url.startsWith(portal.url) && !url.startsWith('blob:') && !url.startsWith('data:'))
+      failures.push(url);
+  });
+  page.on('pageerror', (error) => failures.push(`page error: ${error.message}`));
+  (page as any).failures = failures;
+  await page.goto(portal.url);
+  await page.getByLabel('Email').fill(user.email);
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Licenses', level: 1 }).waitFor();
+  return page;
+}
+
+const licenseRows = (page: Page) => page.locator('#licenses-table tbody tr');
+
+async function openLicense(page: Page, license: any) {
+  await page.getByRole('link', { name: `Open ${license.product} ${license.activationCode}` }).click();
+  await page.getByRole('heading', { name: `${license.product} ${license.activationCode}` }).waitFor();
+}
+
+describe('dashboard: licenses', () => {
+  it('signs an administrator in, lists the licenses, filters them and signs out', async () => {
+    const page = await signedIn(acme.admin);
+    await expect.poll(() => licenseRows(page).count()).toBe(4);
+    await expect(page.locator('#who-role').textContent()).resolves.toBe('Administrator');
+    await expect(page.locator('#who-email').textContent()).resolves.toBe(acme.admin.email);
+    const calRow = licenseRows(page).filter({ hasText: licenses.cal.activationCode });
+    await expect(calRow.locator('td').allTextContents()).resolves.toEqual([
+      'Altium NEXUS Server CAL',
+      'CAL (connections)',
+      '10',
+      '0',
+      'Valid',
+      licenses.cal.validUntil.slice(0, 10),
+      licenses.cal.activationCode,
+      'Open',
+    ]);
+    await expect(
+      licenseRows(page).filter({ hasText: licenses.expired.activationCode }).textContent(),
+    ).resolves.toContain('Expired');
+
+    await page.getByLabel('Product Name').fill('cal');
+    await page.getByRole('button', { name: 'Apply filter' }).click();
+    await expect.poll(() => licenseRows(page).count()).toBe(1);
+    await expect(licenseRows(page).first().textContent()).resolves.toContain(licenses.cal.activationCode);
+
+    await page.getByLabel('Product Name').fill('server');
+    await page.getByRole('button', { name: 'Apply filter' }).click();
+    await expect.poll(() => licenseRows(page).count()).toBe(3);
+    await page.getByLabel('Show valid only').check();
+    await expect.poll(() => licenseRows(page).count()).toBe(2);
+    await expect(licenseRows(page).allTextContents()).resolves.not.toContain(
+      expect.stringContaining(licenses.expired.activationCode),
+    );
+
+    await page.screenshot({ path: join(tmpdir(), 'dashboard-licenses.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await expect(page.evaluate(() => sessionStorage.length)).resolves.toBe(0);
+    expect((page as any).failures).toEqual([]);
+    await page.close();
+  });
+
+  it("shows the API's message when sign-in fails", async () => {
+    const page = await browser.newPage();
+    await page.goto(portal.url);
+    await page.getByLabel('Email').fill(acme.admin.email);
+    await page.getByLabel('Password').fill('wrong-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const alert = page.locator('#signin-error');
+    await alert.waitFor();
+    const answer = await portal.call('POST', '/v1/auth/token', {
+      body: { username: acme.admin.email, password: 'wrong-password' },
+    });
+    await expect(alert.textContent()).resolves.toBe(answer.body.error.message);
+    await page.close();
+  });
+
+  it('shows a member the licenses and details without the administrators’ actions', async () => {
+    const page = await signedIn(acme.member);
+    await expect.poll(() => licenseRows(page).count()).toBe(4);
+    await expect(page.locator('#who-role').textContent()).resolves.toBe('Member');
+    await expect(page.getByRole('link', { name: 'Roles' }).isVisible()).resolves.toBe(false);
+    await expect(page.getByRole('link', { name: 'Reports' }).isVisible()).resolves.toBe(false);
+    await openLicense(page, licenses.cal);
+    await expect(page.locator('#license-facts').textContent()).resolves.toContain(
+      licenses.cal.activationCode,
+    );
+    await expect(page.getByRole('button', { name: 'Activate' }).isVisible()).resolves.toBe(false);
+    await expect(page.getByRole('heading', { name: 'Sessions' }).isVisible()).resolves.toBe(false);
+    await page.close();
+  });
+});
+
+describe('dashboard: activation', () => {
+  it('activates a Server license and downloads its signed .alf with the seed’s file name', async () => {
+    const page = await signedIn(acme.admin);
+    await openLicense(page, licenses.server);
+    await page.getByLabel('Host ID').fill('HOST-7F3A-22');
+    await page.getByLabel('Host name').fill('nexus-01.acme.local');
+    await page.getByRole('button', { name: 'Activate' }).click();
+    const expectedName = `Altium Nexus Server License ${licenses.server.activationCode} R10 Primary.alf`;
+    await expect.poll(() => page.locator('#activate-file').textContent()).toBe(expectedName);
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download .alf' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(expectedName);
+    const alf = await readFile(await download.path(), 'utf8');
+    expect(alf).toMatch(/^Account: /m);
+    expect(alf).toContain(`Activation-Code: ${licenses.server.activationCode}\n`);
+    expect(alf).toContain('Host-Id: HOST-7F3A-22\n');
+    const lines = alf.split('\n');
+    expect(lines.at(-1)).toBe('');
+    expect(lines.at(-2)).toMatch(/^Signature: [^:]+:[A-Za-z0-9_-]+$/);
+    await page.screenshot({ path: join(tmpdir(), 'dashboard-activation.png'), fullPage: true });
+    expect((page as any).failures).toEqual([]);
+    await page.close();
+  });
+
+  it("shows the API's license_expired message for an expired license", async () => {
+    const page = await signedIn(acme.admin);
+    await openLicense(page, licenses.expired);
+    await page.getByLabel('Host ID').fill('HOST-OLD');
+    await page.getByRole('button', { name: 'Activate' }).click();
+    const alert = page.locator('#activate-error');
+    await alert.waitFor();
+    const answer = await portal.call('POST', `/v1/licenses/${licenses.expired.licenseId}/activations`, {
+      token: acme.admin.token,
+      body: { hostId: 'HOST-OLD' },
+    });
+    expect(answer.body.error.code).toBe('license_expired');
+    await expect(alert.textContent()).resolves.toBe(answer.body.error.message);
+    await expect(page.locator('#activate-result').isVisible()).resolves.toBe(false);
+    await page.close();
+  });
+});
