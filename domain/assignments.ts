@@ -31,3 +31,40 @@ export function defaultAssignment(assignmentId: string, licenseId: string): Assi
     allowRoaming: false,
   };
 }
+
+/** The seats an assignment counts toward the license's sum: its number, or nothing for "all". */
+export function numberedSeats(seats: AssignmentSeats): number {
+  return seats === 'all' ? 0 : seats;
+}
+
+/**
+ * The largest sum of numbered caps the license may already carry before a change that adds `delta` seats:
+ * the store turns it into a condition so that two changes at once cannot overcommit between them.
+ */
+export function assignedSeatsLimit(licenseSeats: number, delta: number): number {
+  return licenseSeats - delta;
+}
+
+/** Whether a change adding `delta` numbered seats fits, judged from what is known now (a fast first check). */
+export function fitsLicense(licenseSeats: number, assignedNow: number, delta: number): boolean {
+  return assignedNow + delta <= licenseSeats;
+}
+
+export interface RoleUse {
+  role: string;
+  seats: AssignmentSeats;
+  used: number;
+}
+
+/** Seat availability and use per role, summed over its assignments; any "all" makes the role's seats "all". */
+export function rolesSummary(assignments: readonly Pick<Assignment, 'role' | 'seats' | 'used'>[]): RoleUse[] {
+  const byRole = new Map<string, RoleUse>();
+  for (const assignment of assignments) {
+    const current = byRole.get(assignment.role) ?? { role: assignment.role, seats: 0, used: 0 };
+    current.seats =
+      current.seats === 'all' || assignment.seats === 'all' ? 'all' : current.seats + assignment.seats;
+    current.used += Math.max(0, assignment.used);
+    byRole.set(assignment.role, current);
+  }
+  return [...byRole.values()].sort((a, b) => (a.role < b.role ? -1 : a.role > b.role ? 1 : 0));
+}
