@@ -120,7 +120,7 @@ describe('dashboard: licenses', () => {
     await page.screenshot({ path: join(tmpdir(), 'dashboard-licenses.png'), fullPage: true });
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-    await expect(page.evaluate(() => sessionStorage.length)).resolves.toBe(0);
+    await expect(page.evaluate('sessionStorage.length')).resolves.toBe(0);
     expect((page as any).failures).toEqual([]);
     await page.close();
   });
