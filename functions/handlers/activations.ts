@@ -1,11 +1,89 @@
-// Placeholder for the activations routes until their issue lands: every route answers 500 (a bug) by design.
+// Activation: a license's signed .alf file for a host (takes no seat), idempotent per account + license + key.
+import { createHash } from 'node:crypto';
+import { AlfValueError } from '../../domain/alf.js';
+import { InvalidRequestError, LicenseExpiredError, NotFoundError } from '../../domain/errors.js';
+import { licenseStatus } from '../../domain/license.js';
 import { createGroupHandler } from '../http/handler.js';
+import { issueAlf } from '../signing/issue.js';
+import { signer } from '../signing/index.js';
+import { type Activation, createActivationStore, type IdempotencyClaim } from '../store/activations.js';
+import { tableContext } from '../store/client.js';
+import { newId } from '../store/ids.js';
+import { createLicenseStore } from '../store/licenses.js';
 
-const notBuilt = async (): Promise<never> => {
-  throw new Error('not built yet');
-};
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is this pattern's purpose
+const IDEMPOTENCY_KEY = /^[^\u0000-\u001f\u007f]{1,255}$/;
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('base64url');
+}
+
+/** The claim of an idempotency-key header; the body hash tells a retry from a reuse with another body. */
+export function idempotencyClaim(
+  header: string | undefined,
+  body: { hostId: string; hostName?: string | undefined },
+): IdempotencyClaim | null {
+  if (header === undefined) return null;
+  if (!IDEMPOTENCY_KEY.test(header)) {
+    throw new InvalidRequestError(
+      'The idempotency-key header must be 1-255 characters without control characters.',
+    );
+  }
+  return {
+    keyHash: sha256(header),
+    requestHash: sha256(JSON.stringify([body.hostId, body.hostName ?? null])),
+  };
+}
+
+function activationBody(activation: Activation) {
+  return { activationId: activation.activationId, fileName: activation.fileName, alf: activation.alf };
+}
 
 export const handler = createGroupHandler('activations', {
-  activateLicense: notBuilt,
-  downloadAlf: notBuilt,
+  activateLicense: async ({ params, body, headers, caller, now }) => {
+    const context = tableContext();
+    const license = await createLicenseStore(context).require(caller.accountId, params.licenseId);
+    const activations = createActivationStore(context);
+    const claim = idempotencyClaim(headers['idempotency-key'], body);
+    if (claim) {
+      const earlier = await activations.replay(caller.accountId, license.licenseId, claim);
+      if (earlier) return { statusCode: 201, body: activationBody(earlier) };
+    }
+    if (licenseStatus(license, now) === 'expired') throw new LicenseExpiredError(license.licenseId);
+    let file: Awaited<ReturnType<typeof issueAlf>>;
+    try {
+      file = await issueAlf(signer(), license, { hostId: body.hostId, hostName: body.hostName }, now);
+    } catch (error) {
+      if (error instanceof AlfValueError)
+        throw new InvalidRequestError(`Cannot put that into a license file: ${error.message}.`);
+      throw error;
+    }
+    const { activation } = await activations.create(
+      {
+        activationId: newId('act'),
+        accountId: caller.accountId,
+        licenseId: license.licenseId,
+        hostId: body.hostId,
+        hostName: body.hostName,
+        fileName: file.fileName,
+        alf: file.alf,
+        createdAt: now.toISOString(),
+      },
+      claim,
+    );
+    return { statusCode: 201, body: activationBody(activation) };
+  },
+
+  downloadAlf: async ({ params, caller }) => {
+    const activation = await createActivationStore(tableContext()).get(caller.accountId, params.activationId);
+    if (!activation) throw new NotFoundError('activation');
+    return {
+      statusCode: 200,
+      text: activation.alf,
+      headers: {
+        'content-type': 'text/plain; charset=utf-8',
+        'content-disposition': `attachment; filename="${activation.fileName}"`,
+      },
+    };
+  },
 });

@@ -1,10 +1,11 @@
-// Placeholder for the keys routes until their issue lands: every route answers 500 (a bug) by design.
+// GET /v1/keys: the public keys (JWK set) that verify .alf signatures, retired ones included.
 import { createGroupHandler } from '../http/handler.js';
-
-const notBuilt = async (): Promise<never> => {
-  throw new Error('not built yet');
-};
+import { keySource } from '../signing/index.js';
 
 export const handler = createGroupHandler('keys', {
-  listKeys: notBuilt,
+  listKeys: async () => {
+    const keys = await keySource().publicKeys();
+    // Public keys change only when a key is added: caches may keep them a while.
+    return { statusCode: 200, body: { keys }, headers: { 'cache-control': 'public, max-age=300' } };
+  },
 });

@@ -1,14 +1,156 @@
-// Placeholder for the servers routes until their issue lands: every route answers 500 (a bug) by design.
+// NEXUS servers: register, delete (ends sessions, frees System seats), acquire From cloud, import From file, status.
+import { describeVerdict, verifyAlf } from '../../domain/alf.js';
+import {
+  InvalidLicenseFileError,
+  InvalidRequestError,
+  LicenseExpiredError,
+  NotFoundError,
+} from '../../domain/errors.js';
+import { type License, licenseStatus } from '../../domain/license.js';
 import { createGroupHandler } from '../http/handler.js';
+import { loadServerStateDetail } from '../services/server-state.js';
+import { keySource, signer } from '../signing/index.js';
+import { type IssuedFile, issueAlf } from '../signing/issue.js';
+import type { TableContext } from '../store/client.js';
+import { tableContext } from '../store/client.js';
+import { newId } from '../store/ids.js';
+import { createLicenseStore } from '../store/licenses.js';
+import { withRetry } from '../store/retry.js';
+import { createServerStore, HoldingExistsError, type Server } from '../store/servers.js';
+import { createSessionStore } from '../store/sessions.js';
 
-const notBuilt = async (): Promise<never> => {
-  throw new Error('not built yet');
-};
+/** A transaction holds at most 100 items: the server check plus two per license. */
+const MAX_NEW_LICENSES_PER_REQUEST = 49;
+
+/**
+ * Acquires licenses for a server, all or nothing: a Server license takes one System seat in the same
+ * transaction as its holding; licenses the server already holds take nothing. Returns the licenses and how many
+ * were new.
+ */
+async function acquire(
+  context: TableContext,
+  server: Server,
+  licenseIds: readonly string[],
+  now: Date,
+): Promise<{ licenses: License[]; acquired: number }> {
+  const servers = createServerStore(context);
+  const licenseStore = createLicenseStore(context);
+  const licenses: License[] = [];
+  for (const licenseId of licenseIds) licenses.push(await licenseStore.require(server.accountId, licenseId));
+  // Any unusable license refuses the whole request before anything is written; the transaction checks again.
+  for (const license of licenses) {
+    if (licenseStatus(license, now) !== 'valid') throw new LicenseExpiredError(license.licenseId);
+  }
+  // A holding that appeared between our read and our write means a concurrent request of this same server
+  // took it: read again and acquire what is still missing.
+  for (let round = 0; ; round++) {
+    const held = new Set(
+      (await servers.holdings(server.accountId, server.serverId))
+        .filter((holding) => !holding.releasedAt)
+        .map((holding) => holding.licenseId),
+    );
+    const fresh = licenses.filter((license) => !held.has(license.licenseId));
+    if (fresh.length > MAX_NEW_LICENSES_PER_REQUEST) {
+      throw new InvalidRequestError(
+        `Acquire at most ${MAX_NEW_LICENSES_PER_REQUEST} new licenses per request; send the rest in another.`,
+      );
+    }
+    try {
+      await withRetry(() => servers.acquire(server.accountId, server.serverId, fresh, now));
+      return { licenses, acquired: fresh.length };
+    } catch (error) {
+      if (!(error instanceof HoldingExistsError) || round >= 2) throw error;
+    }
+  }
+}
+
+async function filesFor(server: Server, licenses: License[], now: Date): Promise<IssuedFile[]> {
+  const current = signer();
+  const files: IssuedFile[] = [];
+  // The server's id is the host: the file is for this server, acquired From cloud.
+  for (const license of licenses) {
+    files.push(await issueAlf(current, license, { hostId: server.serverId, hostName: server.hostName }, now));
+  }
+  return files;
+}
 
 export const handler = createGroupHandler('servers', {
-  registerServer: notBuilt,
-  deleteServer: notBuilt,
-  acquireLicenses: notBuilt,
-  serverStatus: notBuilt,
-  importLicenseFile: notBuilt,
+  registerServer: async ({ body, caller, now }) => {
+    const server: Server = {
+      serverId: newId('srv'),
+      accountId: caller.accountId,
+      hostName: body.hostName,
+      createdAt: now.toISOString(),
+    };
+    await createServerStore(tableContext()).create(server);
+    return { statusCode: 201, body: { serverId: server.serverId, hostName: server.hostName } };
+  },
+
+  deleteServer: async ({ params, caller, now }) => {
+    const context = tableContext();
+    const servers = createServerStore(context);
+    await servers.require(caller.accountId, params.serverId);
+    // Sessions first: a session must never outlive the server it was served by.
+    await createSessionStore(context).endSessionsOfServer(caller.accountId, params.serverId, now);
+    await withRetry(() => servers.delete(caller.accountId, params.serverId, now));
+    return { statusCode: 204 };
+  },
+
+  acquireLicenses: async ({ params, body, caller, now }) => {
+    const context = tableContext();
+    const server = await createServerStore(context).require(caller.accountId, params.serverId);
+    const { licenses, acquired } = await acquire(context, server, body.licenseIds, now);
+    const files = await filesFor(server, licenses, now);
+    return { statusCode: acquired > 0 ? 201 : 200, body: { files } };
+  },
+
+  serverStatus: async ({ params, caller, now }) => {
+    const detail = await loadServerStateDetail(tableContext(), caller.accountId, params.serverId, now);
+    return {
+      statusCode: 200,
+      body: {
+        serverId: params.serverId,
+        state: detail.state,
+        serverLicenseIds: detail.serverLicenseIds,
+        validCalLicenseIds: detail.validCalLicenseIds,
+      },
+    };
+  },
+
+  importLicenseFile: async ({ params, rawBody, caller, now }) => {
+    const context = tableContext();
+    const server = await createServerStore(context).require(caller.accountId, params.serverId);
+    const verdict = verifyAlf(rawBody, await keySource().publicKeys());
+    if (!verdict.valid) {
+      throw new InvalidLicenseFileError(`This is not a valid license file: ${describeVerdict(verdict)}.`);
+    }
+    const { grant } = verdict;
+    // A genuine file of another account is refused exactly like a forged one: nothing about it is revealed.
+    const license =
+      grant.accountId === caller.accountId
+        ? await createLicenseStore(context).get(caller.accountId, grant.licenseId)
+        : null;
+    if (!license || license.activationCode !== grant.activationCode) {
+      throw new InvalidLicenseFileError(
+        'This license file was not issued to your account; download the file from your own account.',
+      );
+    }
+    try {
+      const { acquired } = await acquire(context, server, [license.licenseId], now);
+      return {
+        statusCode: acquired > 0 ? 201 : 200,
+        body: {
+          licenseId: license.licenseId,
+          product: license.product,
+          kind: license.kind,
+          validUntil: license.validUntil,
+        },
+      };
+    } catch (error) {
+      // The license was deleted after the file was issued: the file no longer grants anything.
+      if (error instanceof NotFoundError)
+        throw new InvalidLicenseFileError('The license of this file no longer exists.');
+      throw error;
+    }
+  },
 });

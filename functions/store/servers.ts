@@ -145,7 +145,8 @@ export function createServerStore({ doc, table }: TableContext) {
           Put: {
             TableName: table,
             Item: { ...keys.holding(accountId, serverId, holding.licenseId), entity: 'Holding', ...holding },
-            ConditionExpression: 'attribute_not_exists(pk)',
+            // A released holding (seat given back) may be taken again: the put replaces it whole.
+            ConditionExpression: 'attribute_not_exists(pk) OR attribute_exists(releasedAt)',
           },
         });
         if (holding.takesSeat) {
