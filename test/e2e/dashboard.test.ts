@@ -200,3 +200,42 @@ describe('dashboard: activation', () => {
     await page.close();
   });
 });
+
+describe('dashboard: seats of a CAL', () => {
+  it('lists a session of the CAL and Kill Session frees its seat', async () => {
+    const token = acme.admin.token;
+    const server = await portal.call('POST', '/v1/servers', { token, body: { hostName: 'nexus-e2e' } });
+    expect(server.status).toBe(201);
+    const acquired = await portal.call('POST', `/v1/servers/${server.body.serverId}/acquisitions`, {
+      token,
+      body: { licenseIds: [licenses.server.licenseId, licenses.cal.licenseId] },
+    });
+    expect(acquired.status).toBe(201);
+    const signIn = await portal.call('POST', `/v1/servers/${server.body.serverId}/sessions`, {
+      token,
+      body: { userId: acme.member.userId, machineId: 'PC-DESIGN-42', client: 'browser' },
+    });
+    expect(signIn.status).toBe(201);
+    expect(signIn.body.licenseId).toBe(licenses.cal.licenseId);
+
+    const page = await signedIn(acme.admin);
+    page.on('dialog', (dialog) => dialog.accept());
+    await openLicense(page, licenses.cal);
+    const rows = page.locator('#sessions-table tbody tr');
+    await expect.poll(() => rows.count()).toBe(1);
+    const cells = await rows.first().locator('td').allTextContents();
+    expect(cells.slice(0, 3)).toEqual([acme.member.userId, 'PC-DESIGN-42', 'Browser']);
+    expect(cells[3]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
+    await expect(page.locator('#license-facts').textContent()).resolves.toContain('Used1');
+    await page.screenshot({ path: join(tmpdir(), 'dashboard-sessions.png'), fullPage: true });
+
+    await page.getByRole('button', { name: `Kill session of ${acme.member.userId} on PC-DESIGN-42` }).click();
+    await expect.poll(() => rows.count()).toBe(0);
+    await page.locator('#sessions-empty').waitFor();
+    await expect.poll(() => page.locator('#license-facts').textContent()).toContain('Used0');
+    const after = await portal.call('GET', `/v1/licenses/${licenses.cal.licenseId}`, { token });
+    expect(after.body.used).toBe(0);
+    expect((page as any).failures).toEqual([]);
+    await page.close();
+  });
+});
