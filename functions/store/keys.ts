@@ -106,6 +106,8 @@ export const keys = {
     pk: accountPk(accountId),
     sk: `HOLDING#${serverId}#`,
   }),
+  /** Every holding of the account (the hourly check finds the servers holding an expiring Server license). */
+  allHoldingsPrefix: (accountId: string): Key => ({ pk: accountPk(accountId), sk: 'HOLDING#' }),
 
   activation: (accountId: string, activationId: string): Key => ({
     pk: accountPk(accountId),
