@@ -8,6 +8,17 @@ import { createDocumentClient } from '../../functions/store/client.js';
 
 export class LocalRuntimeError extends Error {}
 
+/** Every engine this process started, so that an early signal or a crash never leaves a Java process behind. */
+const children = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
+/** Stops every engine this process started, at once (for signals that arrive while starting up). */
+export function killAllDynamoLocal(): void {
+  for (const child of children) child.kill('SIGTERM');
+}
+
 export interface DynamoLocal {
   endpoint: string;
   port: number;
@@ -70,6 +81,8 @@ export async function startDynamoLocal(options: { port: number; dbPath?: string 
     ...(options.dbPath ? ['-dbPath', options.dbPath] : ['-inMemory']),
   ];
   const child = spawn('java', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);

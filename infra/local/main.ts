@@ -1,8 +1,8 @@
 // `npm start`: the whole portal on http://127.0.0.1:9780 with DynamoDB Local, demo data and printed credentials.
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
-import { LocalRuntimeError } from './dynamo.js';
-import { startPortal } from './portal.js';
+import { killAllDynamoLocal, LocalRuntimeError } from './dynamo.js';
+import { type RunningPortal, startPortal } from './portal.js';
 import { startHourlyTimer } from './scheduler.js';
 import { DEMO, seedDemo } from './seed.js';
 
@@ -39,22 +39,26 @@ async function main() {
     username: process.env.OPERATOR_USERNAME || 'operator',
     password: process.env.OPERATOR_PASSWORD || 'operator',
   };
-  await assertPortFree(port, host);
-  console.log(`Starting DynamoDB Local with data in ${dataDir} ...`);
-  const portal = await startPortal({ port, host, dataDir });
-  const timer = startHourlyTimer();
-
+  let portal: RunningPortal | null = null;
+  let timer: { stop(): void } | null = null;
   let stopping = false;
+  // Registered before anything starts, so a signal during start-up also stops the Java child.
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: stopping the portal and DynamoDB Local ...`);
-    timer.stop();
-    await portal.stop();
+    timer?.stop();
+    if (portal) await portal.stop();
+    else killAllDynamoLocal();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+
+  await assertPortFree(port, host);
+  console.log(`Starting DynamoDB Local with data in ${dataDir} ...`);
+  portal = await startPortal({ port, host, dataDir });
+  timer = startHourlyTimer();
 
   const { seed, created } = await seedDemo(portal.url, portal, operator);
   console.log(`
