@@ -51,6 +51,8 @@ const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
 const B64URL = /^[A-Za-z0-9_-]+$/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is this pattern's purpose
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+/** A UTF-16 half without its other half cannot be written as UTF-8, so the file would not say what was signed. */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 const MAX_VALUE = 1000;
 
 /** A value that cannot go into a file (control characters, empty, too long); refused before anything is signed. */
@@ -74,6 +76,7 @@ export function alfPayload(grant: AlfGrant): string {
     if (value === undefined && 'optional' in field) continue;
     if (value === undefined || value.length === 0) throw new AlfValueError(`${field.name} is empty`);
     if (CONTROL.test(value)) throw new AlfValueError(`${field.name} contains control characters`);
+    if (LONE_SURROGATE.test(value)) throw new AlfValueError(`${field.name} is not valid Unicode text`);
     if (value.length > MAX_VALUE) throw new AlfValueError(`${field.name} is over ${MAX_VALUE} characters`);
     out += `${field.name}: ${value}\n`;
   }

@@ -1,6 +1,6 @@
 // AWS signer: a KMS asymmetric key (ECC_NIST_P256, ECDSA_SHA_256). Only Sign for the current key and GetPublicKey
 // (cached for the process: public keys never change) for every published one; verification never calls KMS.
-import { createHash, createPublicKey } from 'node:crypto';
+import { createPublicKey } from 'node:crypto';
 import { GetPublicKeyCommand, type KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import type { Jwk } from '../../domain/alf.js';
 import { derToRaw } from './der.js';
@@ -19,18 +19,21 @@ export function kidOfKmsKey(keyIdOrArn: string): string {
   return `kms-${match[1]}`;
 }
 
+const KMS_MAX_RAW_MESSAGE = 4096;
+
 export function kmsSigner(client: KMSClient, keyId: string): Signer {
   return {
     keyId: kidOfKmsKey(keyId),
     algorithm: 'ES256',
     async sign(message) {
-      // Sending the digest keeps the request small whatever the file's size (KMS takes at most 4 KB raw).
-      const digest = createHash('sha256').update(message).digest();
+      // KMS signs at most 4 KB raw; a file is well under 1 KB (every value is short), so no digest is sent.
+      if (message.length > KMS_MAX_RAW_MESSAGE)
+        throw new RangeError('a .alf payload over 4 KB cannot be signed');
       const result = await client.send(
         new SignCommand({
           KeyId: keyId,
-          Message: digest,
-          MessageType: 'DIGEST',
+          Message: message,
+          MessageType: 'RAW',
           SigningAlgorithm: 'ECDSA_SHA_256',
         }),
       );
