@@ -1,0 +1,30 @@
+// Builds the CDK app (stage and log retention from context, cdk-nag on every synth); infra/app.ts and tests use it.
+import { App, type AppProps, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { LicensePortalStack } from '../stack.js';
+
+export const DEFAULT_STAGE = 'dev';
+export const DEFAULT_LOG_RETENTION_DAYS = 30;
+
+export function createPortalApp(props: AppProps = {}): { app: App; stack: LicensePortalStack } {
+  const app = new App(props);
+  const stage = String(app.node.tryGetContext('stage') ?? DEFAULT_STAGE);
+  if (!/^[a-z][a-z0-9-]{0,19}$/.test(stage)) {
+    throw new Error(
+      `stage "${stage}" must be 1-20 lower-case letters, digits and dashes, starting with a letter.`,
+    );
+  }
+  const logRetentionDays = Number(app.node.tryGetContext('logRetentionDays') ?? DEFAULT_LOG_RETENTION_DAYS);
+  const stack = new LicensePortalStack(app, `LicensePortal-${stage}`, {
+    stage,
+    logRetentionDays,
+    description: `Altium NEXUS cloud license portal (${stage})`,
+    env: {
+      account: process.env.CDK_DEFAULT_ACCOUNT,
+      region: process.env.CDK_DEFAULT_REGION,
+    },
+  });
+  // Every synth runs the AWS Solutions checks; a finding fails the synth unless acknowledged with a reason.
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { app, stack };
+}

@@ -1,0 +1,320 @@
+// The synthesized stack (bundling skipped): cdk-nag clean, every route with the right authorizer and function,
+// the hourly schedule, least-privilege IAM per function, and the stage/log-retention context flowing through.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { routeKeyOf, routeList } from '../../functions/api/routes.js';
+import { TABLE_DESIGN } from '../../functions/store/keys.js';
+import {
+  DEPLOYED_GROUPS,
+  DEPLOYED_ROUTES,
+  FUNCTION_ACCESS,
+  type FunctionName,
+  TABLE_WRITE_ACTIONS,
+} from '../../infra/constructs/access.js';
+import { createPortalApp } from '../../infra/constructs/portal-app.js';
+import type { LicensePortalStack } from '../../infra/stack.js';
+
+type Resources = Record<string, { Type: string; Properties: any }>;
+
+let outdir: string;
+let stack: LicensePortalStack;
+let template: Template;
+let resources: Resources;
+
+beforeAll(() => {
+  outdir = mkdtempSync(join(tmpdir(), 'portal-cdk-'));
+  const built = createPortalApp({
+    outdir,
+    context: {
+      'aws:cdk:bundling-stacks': [],
+      '@aws-cdk/core:validateAgainstDefaultRules': true,
+      stage: 'prod',
+      logRetentionDays: 90,
+    },
+  });
+  stack = built.stack;
+  // Throws when cdk-nag or the CloudFormation validator reports anything not acknowledged.
+  built.app.synth();
+  template = Template.fromStack(stack);
+  resources = template.toJSON().Resources as Resources;
+});
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+function ofType(type: string): [string, { Type: string; Properties: any }][] {
+  return Object.entries(resources).filter(([, resource]) => resource.Type === type);
+}
+
+function logicalIdOf(construct: { node: { defaultChild?: unknown } }): string {
+  return stack.getLogicalId(construct.node.defaultChild as never);
+}
+
+/** Every IAM statement attached to a function's role. */
+function statementsOf(name: FunctionName): { Action: string | string[]; Resource: unknown }[] {
+  const fn = stack.functions[name];
+  if (!fn) throw new Error(`no function ${name}`);
+  const roleId = logicalIdOf(fn.role);
+  return ofType('AWS::IAM::Policy')
+    .filter(([, policy]) => policy.Properties.Roles.some((role: any) => role.Ref === roleId))
+    .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement);
+}
+
+function actionsOf(name: FunctionName): string[] {
+  return statementsOf(name).flatMap((statement) =>
+    Array.isArray(statement.Action) ? statement.Action : [statement.Action],
+  );
+}
+
+describe('checks in synth', () => {
+  it('passes cdk-nag AwsSolutions and the CloudFormation validator with nothing left unacknowledged', () => {
+    const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8'));
+    const violations = report.pluginReports.flatMap((plugin: any) => plugin.violations ?? []);
+    expect(violations).toEqual([]);
+  });
+
+  it('would fail the synth on a finding (the checks are live, not decorative)', () => {
+    const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'portal-nag-')) });
+    const bad = new Stack(app, 'Bad');
+    new dynamodb.Table(bad, 'NoRecovery', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+    });
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    expect(() => app.synth()).toThrow(/AwsSolutions-DDB3/);
+    rmSync(app.outdir, { recursive: true, force: true });
+  });
+});
+
+describe('HTTP API', () => {
+  const routesInTemplate = () =>
+    new Map(
+      ofType('AWS::ApiGatewayV2::Route').map(([, route]) => [route.Properties.RouteKey, route.Properties]),
+    );
+
+  it('has exactly the deployed routes of the route table, and not the local-only ones', () => {
+    const keys = [...routesInTemplate().keys()].sort();
+    expect(keys).toEqual(DEPLOYED_ROUTES.map(routeKeyOf).sort());
+    for (const route of routeList.filter((candidate) => candidate.localOnly)) {
+      expect(keys).not.toContain(routeKeyOf(route));
+    }
+  });
+
+  it('puts the Cognito JWT authorizer on every route but the public ones', () => {
+    const [[authorizerId, authorizer]] = ofType('AWS::ApiGatewayV2::Authorizer') as any;
+    expect(authorizer.Properties.AuthorizerType).toBe('JWT');
+    expect(JSON.stringify(authorizer.Properties.JwtConfiguration.Issuer)).toContain('cognito-idp.');
+    expect(authorizer.Properties.JwtConfiguration.Audience).toEqual([
+      { Ref: logicalIdOf(stack.userPoolClient) },
+    ]);
+    const inTemplate = routesInTemplate();
+    for (const route of DEPLOYED_ROUTES) {
+      const props = inTemplate.get(routeKeyOf(route));
+      if (route.access === 'public') {
+        expect(props.AuthorizationType ?? 'NONE', routeKeyOf(route)).toBe('NONE');
+        expect(props.AuthorizerId, routeKeyOf(route)).toBeUndefined();
+      } else {
+        expect(props.AuthorizationType, routeKeyOf(route)).toBe('JWT');
+        expect(props.AuthorizerId, routeKeyOf(route)).toEqual({ Ref: authorizerId });
+      }
+    }
+  });
+
+  it("sends each route to its group's function", () => {
+    const integrations = new Map(ofType('AWS::ApiGatewayV2::Integration'));
+    const inTemplate = routesInTemplate();
+    for (const route of DEPLOYED_ROUTES) {
+      const target = inTemplate.get(routeKeyOf(route)).Target['Fn::Join'][1][1].Ref as string;
+      const uri = integrations.get(target)?.Properties.IntegrationUri;
+      const fn = stack.functions[route.group];
+      expect(fn, route.group).toBeDefined();
+      expect(uri, routeKeyOf(route)).toEqual({ 'Fn::GetAtt': [logicalIdOf(fn!.function), 'Arn'] });
+    }
+  });
+
+  it('logs access to a log group with the configured retention and throttles the stage', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      AccessLogSettings: Match.objectLike({ Format: Match.stringLikeRegexp('requestId') }),
+      DefaultRouteSettings: Match.objectLike({ ThrottlingRateLimit: Match.anyValue() }),
+    });
+  });
+});
+
+describe('functions', () => {
+  it('deploys one function per route group with deployed routes plus the hourly check', () => {
+    expect(Object.keys(stack.functions).sort()).toEqual([...DEPLOYED_GROUPS, 'scheduled'].sort());
+    expect(DEPLOYED_GROUPS).not.toContain('auth');
+    expect(ofType('AWS::Lambda::Function')).toHaveLength(DEPLOYED_GROUPS.length + 1);
+  });
+
+  it('runs every function on arm64 with a current Node.js runtime, source maps and its own log group', () => {
+    for (const [, fn] of ofType('AWS::Lambda::Function')) {
+      expect(fn.Properties.Runtime).toMatch(/^nodejs(22|24)\.x$/);
+      expect(fn.Properties.Architectures).toEqual(['arm64']);
+      expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
+      expect(fn.Properties.LoggingConfig.LogGroup).toBeDefined();
+    }
+    for (const [, group] of ofType('AWS::Logs::LogGroup')) {
+      expect(group.Properties.RetentionInDays).toBe(90);
+    }
+  });
+
+  it('gives each function exactly the configuration it reads', () => {
+    for (const [name, fn] of Object.entries(stack.functions)) {
+      const access = FUNCTION_ACCESS[name as FunctionName];
+      const variables = (resources[logicalIdOf(fn.function)]?.Properties.Environment.Variables ??
+        {}) as Record<string, unknown>;
+      expect('TABLE_NAME' in variables, name).toBe(access.table !== 'none');
+      expect('USER_POOL_ID' in variables, name).toBe(Boolean(access.users));
+      expect('SIGNING_KMS_KEY_ID' in variables, name).toBe(Boolean(access.sign));
+      expect('PUBLIC_KMS_KEY_IDS' in variables, name).toBe(Boolean(access.publicKeys));
+    }
+  });
+});
+
+describe('least privilege', () => {
+  const names = () => Object.keys(stack.functions) as FunctionName[];
+
+  it('grants no wildcard action to any function', () => {
+    for (const name of names()) {
+      for (const action of actionsOf(name)) expect(action, name).not.toMatch(/\*/);
+    }
+  });
+
+  it('gives the read-only groups read-only table access and the public group none', () => {
+    for (const name of names()) {
+      const dynamo = actionsOf(name).filter((action) => action.startsWith('dynamodb:'));
+      const access = FUNCTION_ACCESS[name].table;
+      if (access === 'none') expect(dynamo, name).toEqual([]);
+      if (access === 'read') {
+        expect(dynamo, name).toContain('dynamodb:Query');
+        for (const write of TABLE_WRITE_ACTIONS) expect(dynamo, name).not.toContain(write);
+      }
+      if (access === 'readWrite') expect(dynamo, name).toContain('dynamodb:UpdateItem');
+      expect(dynamo, name).not.toContain('dynamodb:Scan');
+    }
+    expect(FUNCTION_ACCESS.public.table).toBe('none');
+    for (const name of ['licenses', 'keys', 'reports'] as const)
+      expect(FUNCTION_ACCESS[name].table).toBe('read');
+  });
+
+  it('scopes table statements to the table and its named indexes', () => {
+    const tableId = logicalIdOf(stack.table);
+    for (const name of names()) {
+      for (const statement of statementsOf(name)) {
+        const actions = Array.isArray(statement.Action) ? statement.Action : [statement.Action];
+        if (!actions.some((action) => action.startsWith('dynamodb:'))) continue;
+        const rendered = JSON.stringify(statement.Resource);
+        expect(rendered).toContain(tableId);
+        expect(rendered).not.toContain('*');
+        for (const index of TABLE_DESIGN.indexes) expect(rendered).toContain(`/index/${index.indexName}`);
+      }
+    }
+  });
+
+  it('lets only activations and servers sign, only keys and servers read public keys, only the back office create users', () => {
+    for (const name of names()) {
+      const actions = actionsOf(name);
+      expect(actions.includes('kms:Sign'), name).toBe(['activations', 'servers'].includes(name));
+      expect(actions.includes('kms:GetPublicKey'), name).toBe(['keys', 'servers'].includes(name));
+      expect(
+        actions.some((action) => action.startsWith('cognito-idp:')),
+        name,
+      ).toBe(name === 'backoffice');
+      expect(actions.filter((action) => action.startsWith('kms:'))).not.toContain('kms:Decrypt');
+    }
+  });
+
+  it('does not let the hourly check (or any function) call the API or other functions', () => {
+    for (const name of names()) {
+      const actions = actionsOf(name);
+      expect(
+        actions.some((action) => action.startsWith('execute-api:')),
+        name,
+      ).toBe(false);
+      expect(
+        actions.some((action) => action.startsWith('lambda:')),
+        name,
+      ).toBe(false);
+    }
+    expect(actionsOf('scheduled').every((action) => /^(dynamodb|logs):/.test(action))).toBe(true);
+  });
+});
+
+describe('hourly check', () => {
+  it('runs the scheduled function every hour from EventBridge', () => {
+    const scheduled = stack.functions.scheduled!;
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 hour)',
+      State: 'ENABLED',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalIdOf(scheduled.function), 'Arn'] } })],
+    });
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Principal: 'events.amazonaws.com',
+      FunctionName: { 'Fn::GetAtt': [logicalIdOf(scheduled.function), 'Arn'] },
+    });
+  });
+});
+
+describe('data and identity', () => {
+  it('creates the table from the shared design: on demand, PITR, deletion protection, TTL', () => {
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: TABLE_DESIGN.indexes.map((index) =>
+        Match.objectLike({
+          IndexName: index.indexName,
+          KeySchema: [
+            { AttributeName: index.partitionKey, KeyType: 'HASH' },
+            { AttributeName: index.sortKey, KeyType: 'RANGE' },
+          ],
+        }),
+      ),
+      TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+      Replicas: [
+        Match.objectLike({
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          DeletionProtectionEnabled: true,
+        }),
+      ],
+    });
+    template.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Retain' });
+  });
+
+  it('creates an ECC P-256 signing key that is kept when the stack goes', () => {
+    template.hasResource('AWS::KMS::Key', {
+      Properties: Match.objectLike({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' }),
+      DeletionPolicy: 'Retain',
+    });
+  });
+
+  it('creates a user pool with the custom attributes, no self sign-up, and the stage in its name', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      UserPoolName: 'license-portal-prod',
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      Schema: Match.arrayWith(
+        ['account', 'admin', 'operator'].map((name) =>
+          Match.objectLike({ Name: name, AttributeDataType: 'String' }),
+        ),
+      ),
+    });
+  });
+
+  it('never lets users write their own account, admin or operator attributes through the app client', () => {
+    const [[, client]] = ofType('AWS::Cognito::UserPoolClient') as any;
+    expect(client.Properties.GenerateSecret).toBe(false);
+    expect(client.Properties.WriteAttributes.length).toBeGreaterThan(0);
+    expect(client.Properties.WriteAttributes.some((name: string) => name.startsWith('custom:'))).toBe(false);
+    expect(client.Properties.ReadAttributes).toEqual(
+      expect.arrayContaining(['custom:account', 'custom:admin', 'custom:operator']),
+    );
+  });
+});
