@@ -73,7 +73,8 @@ function compare<T extends string | number>(a: T, b: T): number {
 /** What one seat-grant attempt found, from the store's transaction outcome. */
 export type GrantOutcome =
   | { kind: 'granted' }
-  | { kind: 'license_full' }
+  /** holderSessionId: for the admin seat, the other session holding it (it may be reclaimable). */
+  | { kind: 'license_full'; holderSessionId?: string }
   | { kind: 'assignment_full' }
   | { kind: 'already_seated'; sessionId: string }
   | { kind: 'conflict' };

@@ -44,7 +44,21 @@ export interface Session {
 const MS = 1000;
 
 function min(a: number, b: number): number {
-  return a < b ? a : b;
+  return Math.min(a, b);
+}
+
+/**
+ * The admin seat of an admin_only or lapsed server has no valid license to be capped by: it lives on heartbeats
+ * alone (the seed keeps it for backup and configuration after the licenses lapse).
+ */
+export const NO_LICENSE_END = { validUntil: '9999-12-31T23:59:59.999Z' } as const;
+
+/** The end a session's expiry is capped at: its license's, except for the admin seat. */
+export function capOf(
+  session: Pick<Session, 'adminSeat'>,
+  license: Pick<License, 'validUntil'> | null,
+): Pick<License, 'validUntil'> {
+  return session.adminSeat || !license ? NO_LICENSE_END : license;
 }
 
 /** now + the timeout, never past the license's end. */

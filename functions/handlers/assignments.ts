@@ -1,16 +1,143 @@
-// Placeholder for the assignments routes until their issue lands: every route answers 500 (a bug) by design.
+// Role assignments of CAL and design-software licenses, the license-manager settings and seat use per role.
+import { type Assignment, fitsLicense, rolesSummary, takesAssignments } from '../../domain/assignments.js';
+import { BusyError, InvalidRequestError, SeatsOvercommittedError } from '../../domain/errors.js';
+import { isValidAt, type License } from '../../domain/license.js';
 import { createGroupHandler } from '../http/handler.js';
+import { createAccountStore } from '../store/accounts.js';
+import { AssignmentChangedError, createAssignmentStore, requireAssignment } from '../store/assignments.js';
+import { tableContext } from '../store/client.js';
+import { newId } from '../store/ids.js';
+import { createLicenseStore } from '../store/licenses.js';
+import { pageRequest } from '../store/paging.js';
 
-const notBuilt = async (): Promise<never> => {
-  throw new Error('not built yet');
-};
+/** Re-reads when two administrators change the same assignment at once, before answering busy. */
+const CHANGE_ATTEMPTS = 5;
+
+function assignmentBody(a: Assignment) {
+  return {
+    assignmentId: a.assignmentId,
+    role: a.role,
+    seats: a.seats,
+    used: a.used,
+    automaticLeasing: a.automaticLeasing,
+    allowRoaming: a.allowRoaming,
+  };
+}
+
+function requireAssignable(license: License): void {
+  if (!takesAssignments(license.kind)) {
+    throw new InvalidRequestError(
+      `License ${license.licenseId} is a Server license, held by servers; only CAL and Altium NEXUS licenses are assigned to roles.`,
+    );
+  }
+}
+
+function checkFits(license: License, assignedNow: number, delta: number): void {
+  // The store enforces this exactly; this first check answers a plain overcommit without a write.
+  if (delta > 0 && !fitsLicense(license.seats, assignedNow, delta)) {
+    throw new SeatsOvercommittedError(
+      `The numbered seats assigned on license ${license.licenseId} would add up to more than its ${license.seats} seats; lower a number or use "all".`,
+    );
+  }
+}
 
 export const handler = createGroupHandler('assignments', {
-  listAssignments: notBuilt,
-  createAssignment: notBuilt,
-  replaceAssignment: notBuilt,
-  deleteAssignment: notBuilt,
-  getSettings: notBuilt,
-  putSettings: notBuilt,
-  listRoles: notBuilt,
+  listAssignments: async ({ params, query, caller }) => {
+    const ctx = tableContext();
+    await createLicenseStore(ctx).require(caller.accountId, params.licenseId);
+    const page = await createAssignmentStore(ctx).list(
+      caller.accountId,
+      params.licenseId,
+      pageRequest(query),
+    );
+    return {
+      statusCode: 200,
+      body: { assignments: page.items.map(assignmentBody), nextToken: page.nextToken },
+    };
+  },
+
+  createAssignment: async ({ params, body, caller }) => {
+    const ctx = tableContext();
+    const license = await createLicenseStore(ctx).require(caller.accountId, params.licenseId);
+    requireAssignable(license);
+    const assignment: Assignment = {
+      assignmentId: newId('asg'),
+      licenseId: license.licenseId,
+      role: body.role,
+      seats: body.seats,
+      used: 0,
+      automaticLeasing: body.automaticLeasing ?? true,
+      allowRoaming: body.allowRoaming ?? false,
+    };
+    checkFits(license, 0, body.seats === 'all' ? 0 : body.seats);
+    await createAssignmentStore(ctx).create(caller.accountId, license, assignment);
+    return { statusCode: 201, body: assignmentBody(assignment) };
+  },
+
+  replaceAssignment: async ({ params, body, caller }) => {
+    const ctx = tableContext();
+    const license = await createLicenseStore(ctx).require(caller.accountId, params.licenseId);
+    const store = createAssignmentStore(ctx);
+    for (let attempt = 0; attempt < CHANGE_ATTEMPTS; attempt++) {
+      const before = requireAssignment(
+        await store.get(caller.accountId, license.licenseId, params.assignmentId),
+      );
+      const after: Assignment = {
+        ...before,
+        role: body.role,
+        seats: body.seats,
+        automaticLeasing: body.automaticLeasing ?? true,
+        allowRoaming: body.allowRoaming ?? false,
+      };
+      try {
+        await store.replace(caller.accountId, license, before, after);
+        return { statusCode: 200, body: assignmentBody(after) };
+      } catch (error) {
+        if (!(error instanceof AssignmentChangedError)) throw error;
+      }
+    }
+    throw new BusyError();
+  },
+
+  deleteAssignment: async ({ params, caller, now }) => {
+    const ctx = tableContext();
+    const license = await createLicenseStore(ctx).require(caller.accountId, params.licenseId);
+    const store = createAssignmentStore(ctx);
+    for (let attempt = 0; attempt < CHANGE_ATTEMPTS; attempt++) {
+      const before = requireAssignment(
+        await store.get(caller.accountId, license.licenseId, params.assignmentId),
+      );
+      try {
+        await store.delete(caller.accountId, license, before, now);
+        return { statusCode: 204 };
+      } catch (error) {
+        if (!(error instanceof AssignmentChangedError)) throw error;
+      }
+    }
+    throw new BusyError();
+  },
+
+  getSettings: async ({ caller }) => {
+    const account = await createAccountStore(tableContext()).require(caller.accountId);
+    return { statusCode: 200, body: { autoAssignAllUsers: account.autoAssignAllUsers } };
+  },
+
+  putSettings: async ({ body, caller }) => {
+    await createAccountStore(tableContext()).setAutoAssignAllUsers(caller.accountId, body.autoAssignAllUsers);
+    return { statusCode: 200, body: { autoAssignAllUsers: body.autoAssignAllUsers } };
+  },
+
+  listRoles: async ({ caller, now }) => {
+    const ctx = tableContext();
+    const [licenses, assignments] = await Promise.all([
+      createLicenseStore(ctx).listAll(caller.accountId),
+      createAssignmentStore(ctx).listAll(caller.accountId),
+    ]);
+    // Availability is about seats that can be served now: assignments of licenses valid at this moment.
+    const valid = new Set(licenses.filter((l) => isValidAt(l, now)).map((l) => l.licenseId));
+    return {
+      statusCode: 200,
+      body: { roles: rolesSummary(assignments.filter((a) => valid.has(a.licenseId))) },
+    };
+  },
 });

@@ -1,15 +1,370 @@
-// Placeholder for the sessions routes until their issue lands: every route answers 500 (a bug) by design.
+// External PLS: serve seats as users sign in to a NEXUS server; heartbeats, sign-out and Kill Session, roaming.
+import { TransactionConflictException } from '@aws-sdk/client-dynamodb';
+import {
+  BusyError,
+  InvalidRequestError,
+  NotFoundError,
+  RoamingNotAllowedError,
+  ServerUnlicensedError,
+} from '../../domain/errors.js';
+import type { License } from '../../domain/license.js';
+import { CLIENT_PRODUCT, type Product, SERVER_PRODUCT } from '../../domain/products.js';
+import {
+  adminOnlyError,
+  adminSeatTakenError,
+  admission,
+  type Candidate,
+  exhaustedError,
+  type GrantOutcome,
+  isSessionProduct,
+  requestedProduct,
+  seatCandidates,
+} from '../../domain/seats.js';
+import { serverState } from '../../domain/server-status.js';
+import {
+  type Client,
+  capOf,
+  durationSeconds,
+  isReclaimable,
+  NO_LICENSE_END,
+  expiryAfterHeartbeat,
+  heartbeatExpiry,
+  reclaimReason,
+  roamingEnd,
+  type Session,
+} from '../../domain/sessions.js';
 import { createGroupHandler } from '../http/handler.js';
+import type { HttpResult } from '../http/errors.js';
+import { createAccountStore } from '../store/accounts.js';
+import { createAssignmentStore } from '../store/assignments.js';
+import { type TableContext, tableContext } from '../store/client.js';
+import { newId } from '../store/ids.js';
+import { createLicenseStore } from '../store/licenses.js';
+import { pageRequest } from '../store/paging.js';
+import { SEAT_RETRY, withRetry } from '../store/retry.js';
+import { createServerStore } from '../store/servers.js';
+import { createSessionStore } from '../store/sessions.js';
 
-const notBuilt = async (): Promise<never> => {
-  throw new Error('not built yet');
-};
+/** Optimistic re-reads of one session (a heartbeat racing a sign-in on the same PC) before answering busy. */
+const CHANGE_ATTEMPTS = 5;
+/** Whole sign-in passes when a joined session ended under us (its seat lock vanished between two requests). */
+const SIGN_IN_PASSES = 3;
+
+function sessionBody(session: Session) {
+  return {
+    sessionId: session.sessionId,
+    licenseId: session.licenseId,
+    userId: session.userId,
+    machineId: session.machineId,
+    product: session.product,
+    clients: session.clients,
+    startedAt: session.startedAt,
+    expiresAt: session.expiresAt,
+    roamingUntil: session.roamingUntil,
+  };
+}
+
+interface SignInInput {
+  accountId: string;
+  serverId: string;
+  userId: string;
+  machineId: string;
+  client: Client;
+  product?: Product | undefined;
+  licenseId?: string | undefined;
+  now: Date;
+}
+
+/** The sign-in: who may, which seat in API.md's order, one transaction per attempt, reclaim, then refuse. */
+async function signIn(ctx: TableContext, input: SignInInput): Promise<HttpResult> {
+  const { accountId, serverId, now } = input;
+  const sessions = createSessionStore(ctx);
+  // Every read a grant needs, at once: one round trip before the one write.
+  const servers = createServerStore(ctx);
+  const [, holdings, licenses, assignments, user] = await Promise.all([
+    servers.require(accountId, serverId),
+    servers.holdings(accountId, serverId),
+    createLicenseStore(ctx).listAll(accountId),
+    createAssignmentStore(ctx).listAll(accountId),
+    createAccountStore(ctx).getUser(accountId, input.userId),
+  ]);
+  if (!user) throw new NotFoundError('user');
+  const named = input.licenseId ? licenses.find((l) => l.licenseId === input.licenseId) : null;
+  if (input.licenseId && !named) throw new NotFoundError('license');
+  const product = requestedProduct(input.product, named ?? null);
+  if (!isSessionProduct(product)) {
+    throw new InvalidRequestError(
+      `${product} licenses are held by servers, not by sessions; ask for a CAL or Altium NEXUS seat.`,
+    );
+  }
+  const byId = new Map(licenses.map((l) => [l.licenseId, l]));
+  const state = serverState({
+    heldServerLicenses: holdings.filter((h) => h.kind === 'server').map((h) => byId.get(h.licenseId) ?? h),
+    accountCals: licenses.filter((l) => l.kind === 'cal'),
+    now,
+  });
+  const verdict = admission(state, user.admin);
+  if (verdict === 'unlicensed') throw new ServerUnlicensedError();
+  if (verdict === 'refused') throw adminOnlyError();
+
+  const fresh = (license: License, assignmentId: string, sessionId: string): Session => ({
+    sessionId,
+    accountId,
+    licenseId: license.licenseId,
+    assignmentId,
+    serverId,
+    userId: user.userId,
+    machineId: input.machineId,
+    product,
+    clients: [input.client],
+    roles: user.roles,
+    startedAt: now.toISOString(),
+    expiresAt: expiryAfterHeartbeat(now, verdict === 'admin_seat' ? NO_LICENSE_END : license),
+    roamingUntil: null,
+    adminSeat: verdict === 'admin_seat',
+  });
+
+  /** Joins the session that already holds this user's seat on this PC; null when it ended meanwhile. */
+  const join = async (sessionId: string): Promise<HttpResult | null> => {
+    const current = await sessions.get(accountId, sessionId);
+    if (!current || current.endedAt) return null;
+    const expiresAt = expiryAfterHeartbeat(now, capOf(current, byId.get(current.licenseId) ?? null));
+    const joined = await sessions.touch(accountId, sessionId, expiresAt, input.client);
+    return joined ? { statusCode: 200, body: sessionBody(joined) } : null;
+  };
+
+  const attempt = async (grant: () => Promise<GrantOutcome>): Promise<GrantOutcome> =>
+    withRetry(async () => {
+      const outcome = await grant();
+      if (outcome.kind === 'conflict') {
+        throw new TransactionConflictException({ message: 'seat lock without holder', $metadata: {} });
+      }
+      return outcome;
+    });
+
+  for (let pass = 0; pass < SIGN_IN_PASSES; pass++) {
+    const sessionId = newId('ses');
+
+    if (verdict === 'admin_seat') {
+      // The seed keeps one Server and one CAL seat for backup and configuration: the session names the CAL
+      // that ended last (or the server's own license when the account never had a CAL).
+      const kept =
+        licenses
+          .filter((l) => l.product === product)
+          .sort((a, b) => Date.parse(b.validUntil) - Date.parse(a.validUntil))[0] ??
+        licenses.filter(
+          (l) => l.product === SERVER_PRODUCT && holdings.some((h) => h.licenseId === l.licenseId),
+        )[0];
+      if (!kept) throw adminOnlyError();
+      const session = fresh(kept, '', sessionId);
+      const outcome = await attempt(() => sessions.grantAdminSeat(session));
+      if (outcome.kind === 'granted') return { statusCode: 201, body: sessionBody(session) };
+      if (outcome.kind === 'already_seated') {
+        const joined = await join(outcome.sessionId);
+        if (joined) return joined;
+        continue;
+      }
+      // The administrator holding the seat may have gone silent: reclaim it as the hourly check would.
+      const holder = outcome.kind === 'license_full' ? outcome.holderSessionId : undefined;
+      const stale = holder ? await sessions.get(accountId, holder) : null;
+      if (stale && !stale.endedAt && isReclaimable(stale, now)) {
+        await withRetry(() =>
+          sessions.endSession(accountId, stale.sessionId, 'reclaimed', now, {
+            onlyIfReclaimable: true,
+            session: stale,
+          }),
+        );
+        continue;
+      }
+      throw adminSeatTakenError();
+    }
+
+    const candidates = seatCandidates({
+      licenses,
+      assignments,
+      roles: user.roles,
+      product,
+      licenseId: input.licenseId,
+      now,
+    });
+    const tried: Candidate[] = [];
+    const full = new Set<string>();
+    let reclaimed = false;
+    let rejoin = false;
+    for (let round = 0; round < 2 && !rejoin; round++) {
+      for (const [index, candidate] of candidates.entries()) {
+        if (full.has(candidate.license.licenseId)) continue;
+        const session = fresh(candidate.license, candidate.assignment.assignmentId, sessionId);
+        const outcome = await attempt(() =>
+          sessions.grant({
+            session,
+            role: candidate.assignment.role,
+            now,
+            clientRequestToken: `${sessionId}-${round}-${index}`,
+          }),
+        );
+        if (round === 0) tried.push(candidate);
+        if (outcome.kind === 'granted') return { statusCode: 201, body: sessionBody(session) };
+        if (outcome.kind === 'already_seated') {
+          const joined = await join(outcome.sessionId);
+          if (joined) return joined;
+          rejoin = true;
+          break;
+        }
+        if (outcome.kind === 'license_full') full.add(candidate.license.licenseId);
+      }
+      if (rejoin || reclaimed || full.size === 0) break;
+      // A full license may hold sessions nobody heard from within their timeout: end them as the hourly
+      // check would (each conditioned on still being past its time), then try the seats once more.
+      reclaimed = true;
+      let freed = 0;
+      for (const licenseId of full) {
+        for (const stale of await sessions.reclaimableOfLicense(licenseId, now)) {
+          const ended = await withRetry(() =>
+            sessions.endSession(accountId, stale.sessionId, reclaimReason(stale), now, {
+              onlyIfReclaimable: true,
+              session: stale,
+            }),
+          );
+          if (ended) freed++;
+        }
+      }
+      if (freed === 0) break;
+      full.clear();
+    }
+    if (rejoin) continue;
+
+    // Counted once, in the row of the first license the portal tried (or would have, when no role of the
+    // user has an assignment on it); with no valid license of the product at all there is no row to count in.
+    const first =
+      tried[0]?.license ??
+      licenses
+        .filter(
+          (l) =>
+            l.product === product && l.validFrom <= now.toISOString() && l.validUntil > now.toISOString(),
+        )
+        .filter((l) => !input.licenseId || l.licenseId === input.licenseId)
+        .sort(
+          (a, b) => a.validUntil.localeCompare(b.validUntil) || a.licenseId.localeCompare(b.licenseId),
+        )[0];
+    if (first) {
+      await sessions.recordDenial({
+        accountId,
+        licenseId: first.licenseId,
+        userId: user.userId,
+        roles: user.roles,
+        serverId,
+        product,
+        at: now,
+        nonce: sessionId,
+      });
+    }
+    throw exhaustedError({ product, tried, fullLicenses: full, licenseId: input.licenseId });
+  }
+  throw new BusyError(SEAT_RETRY.retryAfterSeconds);
+}
+
+/** A live session of the caller's account, or 404 (ended, missing, or another account's). */
+async function liveSession(ctx: TableContext, accountId: string, sessionId: string) {
+  const current = await createSessionStore(ctx).read(accountId, sessionId);
+  if (!current || current.session.endedAt) throw new NotFoundError('session');
+  return current;
+}
 
 export const handler = createGroupHandler('sessions', {
-  signIn: notBuilt,
-  heartbeat: notBuilt,
-  endSession: notBuilt,
-  startRoaming: notBuilt,
-  endRoaming: notBuilt,
-  listLicenseSessions: notBuilt,
+  signIn: async ({ params, body, caller, now }) =>
+    signIn(tableContext(), {
+      accountId: caller.accountId,
+      serverId: params.serverId,
+      userId: body.userId,
+      machineId: body.machineId,
+      client: body.client,
+      product: body.product,
+      licenseId: body.licenseId,
+      now,
+    }),
+
+  heartbeat: async ({ params, caller, now }) => {
+    const ctx = tableContext();
+    const { session } = await liveSession(ctx, caller.accountId, params.sessionId);
+    const license = await createLicenseStore(ctx).get(caller.accountId, session.licenseId);
+    const touched = await createSessionStore(ctx).touch(
+      caller.accountId,
+      session.sessionId,
+      heartbeatExpiry(session, now, capOf(session, license)),
+    );
+    if (!touched) throw new NotFoundError('session');
+    return { statusCode: 200, body: { expiresAt: touched.expiresAt } };
+  },
+
+  endSession: async ({ params, caller, now }) => {
+    const ctx = tableContext();
+    const { session } = await liveSession(ctx, caller.accountId, params.sessionId);
+    const ended = await withRetry(() =>
+      createSessionStore(ctx).endSession(caller.accountId, session.sessionId, 'signed_out', now, { session }),
+    );
+    if (!ended) throw new NotFoundError('session');
+    return { statusCode: 204 };
+  },
+
+  startRoaming: async ({ params, body, caller, now }) => {
+    const ctx = tableContext();
+    for (let attempt = 0; attempt < CHANGE_ATTEMPTS; attempt++) {
+      const { session, version } = await liveSession(ctx, caller.accountId, params.sessionId);
+      const assignment =
+        session.product === CLIENT_PRODUCT && !session.adminSeat
+          ? await createAssignmentStore(ctx).get(caller.accountId, session.licenseId, session.assignmentId)
+          : null;
+      if (!assignment?.allowRoaming) {
+        throw new RoamingNotAllowedError(
+          session.product === CLIENT_PRODUCT
+            ? "This seat's assignment does not allow roaming; an administrator can turn on allowRoaming for it."
+            : 'Only Altium NEXUS design-software seats may roam; connection (CAL) seats cannot.',
+        );
+      }
+      const license = await createLicenseStore(ctx).require(caller.accountId, session.licenseId);
+      const roamingUntil = roamingEnd(now, body.days, license);
+      if (await createSessionStore(ctx).change(session, version, { roamingUntil })) {
+        return { statusCode: 200, body: { roamingUntil } };
+      }
+    }
+    throw new BusyError(SEAT_RETRY.retryAfterSeconds);
+  },
+
+  endRoaming: async ({ params, caller, now }) => {
+    const ctx = tableContext();
+    const { session } = await liveSession(ctx, caller.accountId, params.sessionId);
+    if (!session.roamingUntil) throw new NotFoundError('roaming seat');
+    const ended = await withRetry(() =>
+      createSessionStore(ctx).endSession(caller.accountId, session.sessionId, 'roaming_ended', now, {
+        session,
+      }),
+    );
+    if (!ended) throw new NotFoundError('roaming seat');
+    return { statusCode: 204 };
+  },
+
+  listLicenseSessions: async ({ params, query, caller, now }) => {
+    const ctx = tableContext();
+    await createLicenseStore(ctx).require(caller.accountId, params.licenseId);
+    const page = await createSessionStore(ctx).listOfLicense(params.licenseId, pageRequest(query));
+    return {
+      statusCode: 200,
+      body: {
+        sessions: page.items
+          .filter((s) => s.accountId === caller.accountId)
+          .map((s) => ({
+            sessionId: s.sessionId,
+            userId: s.userId,
+            machineId: s.machineId,
+            clients: s.clients,
+            startedAt: s.startedAt,
+            durationSeconds: durationSeconds(s, now),
+            expiresAt: s.expiresAt,
+            roamingUntil: s.roamingUntil,
+          })),
+        nextToken: page.nextToken,
+      },
+    };
+  },
 });

@@ -225,7 +225,8 @@ export function createSessionStore({ doc, table }: TableContext) {
             stringAttr(error, 0, 'userId') === session.userId &&
             stringAttr(error, 0, 'machineId') === session.machineId &&
             stringAttr(error, 0, 'product') === session.product;
-          return same && holder ? { kind: 'already_seated', sessionId: holder } : { kind: 'license_full' };
+          if (same && holder) return { kind: 'already_seated', sessionId: holder };
+          return holder ? { kind: 'license_full', holderSessionId: holder } : { kind: 'license_full' };
         }
         throw error;
       }
@@ -281,6 +282,62 @@ export function createSessionStore({ doc, table }: TableContext) {
         if (isConditionFailed(error)) return false;
         throw error;
       }
+    },
+
+    /**
+     * Moves a live session's expiry forward to `expiresAt` (never back) and adds a client, with no read: many
+     * sign-ins of one user on one PC and heartbeats may race here, and each condition below only ever moves the
+     * item forward, so none of them needs to retry. Returns the session as it is now, or null once it has ended.
+     */
+    async touch(
+      accountId: string,
+      sessionId: string,
+      expiresAt: string,
+      client?: string,
+    ): Promise<Session | null> {
+      const due = dueAttributes('SESSION', sessionId, expiresAt);
+      const live = 'attribute_exists(pk) AND attribute_not_exists(endedAt)';
+      const attempts: { update: string; condition: string; values: Record<string, unknown> }[] = [
+        {
+          // Expiry is the later end: it moves, and the due index with it.
+          update: 'SET expiresAt = :exp, duePk = :duePk, dueSk = :dueSk',
+          condition: `${live} AND expiresAt <= :exp AND (attribute_not_exists(roamingUntil) OR roamingUntil <= :exp)`,
+          values: { ':exp': expiresAt, ':duePk': due.duePk, ':dueSk': due.dueSk },
+        },
+        {
+          // Roaming ends later: the due entry stays at the roaming end.
+          update: 'SET expiresAt = :exp',
+          condition: `${live} AND expiresAt <= :exp`,
+          values: { ':exp': expiresAt },
+        },
+        // Already later than this request would make it.
+        { update: '', condition: live, values: {} },
+      ];
+      for (const attempt of attempts) {
+        const values = { ...attempt.values, ...(client ? { ':client': new Set([client]) } : {}) };
+        let update = attempt.update;
+        if (client) update += ' ADD clients :client';
+        if (!update) {
+          const found = await store.get(accountId, sessionId);
+          return found && !found.endedAt ? found : null;
+        }
+        try {
+          const { Attributes } = await doc.send(
+            new UpdateCommand({
+              TableName: table,
+              Key: keys.session(accountId, sessionId),
+              UpdateExpression: update.trim(),
+              ConditionExpression: attempt.condition,
+              ExpressionAttributeValues: values,
+              ReturnValues: 'ALL_NEW',
+            }),
+          );
+          return Attributes ? sessionFromItem(Attributes) : null;
+        } catch (error) {
+          if (!isConditionFailed(error)) throw error;
+        }
+      }
+      return null;
     },
 
     /** The version a session item carries now (for change()); null when missing. */

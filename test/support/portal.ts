@@ -43,6 +43,8 @@ export interface TestPortal {
     accountId: string,
     options: { roles?: string[]; admin?: boolean },
   ): Promise<{ userId: string; email: string; token: string }>;
+  /** Users created by the back office without signing them in (seat tests need many users, not their tokens). */
+  createUserIds(accountId: string, count: number, roles?: string[]): Promise<string[]>;
   stop(): Promise<void>;
 }
 
@@ -128,6 +130,27 @@ export async function startTestPortal(): Promise<TestPortal> {
       });
       if (response.status !== 201) throw new Error(`issuing a license failed: ${response.text}`);
       return response.body;
+    },
+    async createUserIds(accountId, count, roles = []) {
+      const token = await operatorToken();
+      const create = async () => {
+        const response = await call('POST', `/v1/accounts/${accountId}/users`, {
+          token,
+          body: {
+            email: `user-${randomUUID()}@example.com`,
+            password: 'correct-horse-battery',
+            roles,
+            admin: false,
+          },
+        });
+        if (response.status !== 201) throw new Error(`creating a user failed: ${response.text}`);
+        return response.body.userId as string;
+      };
+      const ids: string[] = [];
+      for (let i = 0; i < count; i += 8) {
+        ids.push(...(await Promise.all(Array.from({ length: Math.min(8, count - i) }, create))));
+      }
+      return ids;
     },
     stop: () => portal.stop(),
   };
