@@ -238,4 +238,114 @@ describe('dashboard: seats of a CAL', () => {
     expect((page as any).failures).toEqual([]);
     await page.close();
   });
+
+  it("adds, edits and deletes assignments and shows the API's seats_overcommitted message", async () => {
+    const page = await signedIn(acme.admin);
+    page.on('dialog', (dialog) => dialog.accept());
+    await openLicense(page, licenses.cal);
+    const rows = page.locator('#assignments-table tbody tr');
+    // A new CAL gets the All Users assignment (the setting is on by default).
+    await expect.poll(() => rows.allTextContents()).toEqual([expect.stringContaining('All Users')]);
+
+    await page.getByRole('button', { name: 'Add assignment' }).click();
+    await page.getByLabel('Assign to role').fill('Designers');
+    await page.getByLabel('Number of seats').fill('11');
+    await page.getByRole('button', { name: 'Save assignment' }).click();
+    const formError = page.locator('#assignment-form-error');
+    await formError.waitFor();
+    const refused = await portal.call('POST', `/v1/licenses/${licenses.cal.licenseId}/assignments`, {
+      token: acme.admin.token,
+      body: { role: 'Designers', seats: 11 },
+    });
+    expect(refused.body.error.code).toBe('seats_overcommitted');
+    await expect(formError.textContent()).resolves.toBe(refused.body.error.message);
+
+    await page.getByLabel('Number of seats').fill('4');
+    await page.getByLabel('Allow roaming').check();
+    await page.getByRole('button', { name: 'Save assignment' }).click();
+    const designers = rows.filter({ hasText: 'Designers' });
+    await expect
+      .poll(() => designers.locator('td').allTextContents())
+      .toEqual(['Designers', '4', '0', 'Yes', 'Yes', 'EditDelete']);
+
+    await page.getByRole('button', { name: 'Edit assignment of Designers' }).click();
+    await page.getByLabel('All available seats').check();
+    await page.getByLabel('Automatic leasing').uncheck();
+    await page.getByRole('button', { name: 'Save assignment' }).click();
+    await expect
+      .poll(() => designers.locator('td').allTextContents())
+      .toEqual(['Designers', 'All available', '0', 'No', 'Yes', 'EditDelete']);
+    await page.screenshot({ path: join(tmpdir(), 'dashboard-assignments.png'), fullPage: true });
+
+    await page.getByRole('button', { name: 'Delete assignment of Designers' }).click();
+    await expect.poll(() => designers.count()).toBe(0);
+    const listed = await portal.call('GET', `/v1/licenses/${licenses.cal.licenseId}/assignments`, {
+      token: acme.admin.token,
+    });
+    expect(listed.body.assignments.map((a: any) => a.role)).toEqual(['All Users']);
+    expect((page as any).failures).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('dashboard: roles, reports and settings', () => {
+  it('shows seats per role, runs a usage report and downloads it as CSV', async () => {
+    const page = await signedIn(acme.admin);
+    await page.getByRole('link', { name: 'Roles' }).click();
+    const roleRows = page.locator('#roles-table tbody tr');
+    await expect.poll(() => roleRows.allTextContents()).toContainEqual(expect.stringContaining('All Users'));
+
+    await page.getByRole('link', { name: 'Reports' }).click();
+    await page.getByRole('button', { name: 'Run report' }).click();
+    const reportRows = page.locator('#report-table tbody tr');
+    // The form starts on the last seven UTC days by day; the table shows the API's rows for that range.
+    const from = `${await page.getByLabel('From (UTC)').inputValue()}:00Z`;
+    const to = `${await page.getByLabel('To (UTC)').inputValue()}:00Z`;
+    const report = await portal.call(
+      'GET',
+      `/v1/reports/usage?from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}&interval=day`,
+      { token: acme.admin.token },
+    );
+    expect(report.status).toBe(200);
+    expect(report.body.rows.length).toBeGreaterThan(0);
+    await expect.poll(() => reportRows.count()).toBe(report.body.rows.length);
+    const first = report.body.rows[0];
+    const label = [licenses.cal, licenses.client].find((l) => l.licenseId === first.licenseId);
+    await expect(reportRows.first().locator('td').allTextContents()).resolves.toEqual([
+      `${first.start.slice(0, 16).replace('T', ' ')} UTC`,
+      `${label.product} ${label.activationCode}`,
+      String(first.peakSessions),
+      String(first.sessionsStarted),
+      String(first.denied),
+      first.seatHours.toFixed(2),
+    ]);
+    await page.screenshot({ path: join(tmpdir(), 'dashboard-reports.png'), fullPage: true });
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download CSV' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/\.csv$/);
+    const csv = await readFile(await download.path(), 'utf8');
+    expect(csv.split(/\r?\n/)[0]).toBe('start,licenseId,peakSessions,sessionsStarted,denied,seatHours');
+    expect((page as any).failures).toEqual([]);
+    await page.close();
+  });
+
+  it('saves the "Automatically create assignment for All Users" setting', async () => {
+    const page = await signedIn(acme.admin);
+    await page.getByRole('link', { name: 'Settings' }).click();
+    const box = page.getByLabel('Automatically create assignment for All Users');
+    await expect.poll(() => box.isChecked()).toBe(true);
+    await box.uncheck();
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await expect.poll(() => page.locator('#flash').textContent()).toBe('Settings saved.');
+    const saved = await portal.call('GET', '/v1/settings/license-manager', { token: acme.admin.token });
+    expect(saved.body.autoAssignAllUsers).toBe(false);
+    await page.reload();
+    await expect
+      .poll(() => page.getByLabel('Automatically create assignment for All Users').isChecked())
+      .toBe(false);
+    await page.close();
+  });
 });
