@@ -8,7 +8,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { LicenseExpiredError, NotFoundError, SeatsExhaustedError } from '../../domain/errors.js';
-import type { License } from '../../domain/license.js';
+import { isValidAt, type License } from '../../domain/license.js';
 import type { TableContext } from './client.js';
 import { cancellationReasons, isConditionFailed } from './errors.js';
 import { keys } from './keys.js';
@@ -158,7 +158,6 @@ export function createServerStore({ doc, table }: TableContext) {
               ConditionExpression:
                 'attribute_exists(pk) AND validFrom <= :now AND validUntil > :now AND (attribute_not_exists(used) OR used < seats)',
               ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':now': at },
-              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
             },
           });
         } else {
@@ -168,7 +167,6 @@ export function createServerStore({ doc, table }: TableContext) {
               Key: keys.license(accountId, holding.licenseId),
               ConditionExpression: 'attribute_exists(pk) AND validFrom <= :now AND validUntil > :now',
               ExpressionAttributeValues: { ':now': at },
-              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
             },
           });
         }
@@ -177,21 +175,15 @@ export function createServerStore({ doc, table }: TableContext) {
         await doc.send(new TransactWriteCommand({ TransactItems: items }));
         return holdings;
       } catch (error) {
-        if (!(error instanceof Error)) throw error;
         const reasons = cancellationReasons(error);
         if (!reasons) throw error;
         if (reasons[0] === 'ConditionalCheckFailed') throw new NotFoundError('server');
-        const raw = (error as { CancellationReasons?: { Code?: string; Item?: Record<string, unknown> }[] })
-          .CancellationReasons;
-        for (let i = 0; i < holdings.length; i++) {
-          const holding = holdings[i] as Holding;
+        for (const [i, license] of licenses.entries()) {
           if (reasons[1 + 2 * i] === 'ConditionalCheckFailed') {
-            // Another request acquired it meanwhile: the caller retries and sees it as already held.
-            throw new HoldingExistsError(holding.licenseId);
+            // Another request of this server acquired it meanwhile: the caller reads again and retries.
+            throw new HoldingExistsError(license.licenseId);
           }
-          if (reasons[2 + 2 * i] === 'ConditionalCheckFailed') {
-            throw refusalError(holding.licenseId, raw?.[2 + 2 * i]?.Item, now);
-          }
+          if (reasons[2 + 2 * i] === 'ConditionalCheckFailed') throw refusalError(license, now);
         }
         throw error;
       }
@@ -277,16 +269,11 @@ export class HoldingExistsError extends Error {
   }
 }
 
-function refusalError(licenseId: string, item: Record<string, unknown> | undefined, now: Date): Error {
-  if (!item) return new NotFoundError('license');
-  const validFrom = item.validFrom as string;
-  const validUntil = item.validUntil as string;
-  if (Date.parse(validUntil) <= now.getTime()) return new LicenseExpiredError(licenseId);
-  if (Date.parse(validFrom) > now.getTime()) {
-    return new LicenseExpiredError(licenseId);
-  }
+/** Why a license's condition failed: it is not valid at `now` (the term was read just before), else it is full. */
+function refusalError(license: License, now: Date): Error {
+  if (!isValidAt(license, now)) return new LicenseExpiredError(license.licenseId);
   return new SeatsExhaustedError(
-    `License ${licenseId} has no free System seat: every seat is held by another server; delete a server that no longer needs it or add seats.`,
+    `License ${license.licenseId} has no free System seat: every seat is held by another server; delete a server that no longer needs it, or ask for more seats.`,
   );
 }
 
