@@ -235,7 +235,10 @@ function showView(name) {
 function applyRole() {
   const admin = session.isAdmin;
   $('who-email').textContent = session.email;
-  $('who-role').textContent = admin ? 'Administrator' : 'Member';
+  const claims = session.claims() ?? {};
+  const operator =
+    claims.operator === true || claims.operator === 'true' || claims['custom:operator'] === 'true';
+  $('who-role').textContent = admin ? 'Administrator' : operator ? 'Operator' : 'Member';
   for (const element of document.querySelectorAll('#tabs [data-admin]')) element.hidden = !admin;
 }
 

@@ -125,6 +125,21 @@ describe('dashboard: licenses', () => {
     await page.close();
   });
 
+  it('pages through a long list with Load more licenses', async () => {
+    const big = await portal.createAccount('Many Licenses');
+    await Promise.all(
+      Array.from({ length: 55 }, () => portal.issueLicense(big.accountId, 'Altium NEXUS Server', 1)),
+    );
+    const page = await signedIn(big.admin);
+    await expect.poll(() => licenseRows(page).count()).toBe(50);
+    await page.getByRole('button', { name: 'Load more licenses' }).click();
+    await expect.poll(() => licenseRows(page).count()).toBe(55);
+    await expect(page.getByRole('button', { name: 'Load more licenses' }).isVisible()).resolves.toBe(false);
+    const codes = await page.locator('#licenses-table tbody code').allTextContents();
+    expect(new Set(codes).size).toBe(55);
+    await page.close();
+  });
+
   it("shows the API's message when sign-in fails", async () => {
     const page = await browser.newPage();
     await page.goto(portal.url);
