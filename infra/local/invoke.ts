@@ -1,0 +1,137 @@
+// `npm run invoke -- <function> events/<source>/<variant>.json`: runs one Lambda handler with a sample event
+// against the local engine, as `sam local invoke` does; prints the handler's result as JSON on stdout.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Context } from 'aws-lambda';
+import { GROUPS, type Group } from '../../functions/api/routes.js';
+import { resetConfig } from '../../functions/runtime/config.js';
+import { type DynamoLocal, freePort, LocalRuntimeError, startDynamoLocal } from './dynamo.js';
+import { handlerModules } from './handlers.js';
+import { DEFAULT_TABLE } from './portal.js';
+import { ensureTable } from './table.js';
+
+export const FUNCTIONS = [...GROUPS, 'scheduled'] as const;
+export type FunctionName = (typeof FUNCTIONS)[number];
+
+// biome-ignore lint/suspicious/noExplicitAny: each function takes its own event type (HTTP or EventBridge)
+export type AnyHandler = (event: any, context: Context) => Promise<unknown>;
+
+/** Settings that would reach real AWS (Cognito, KMS); a local invoke never uses them. */
+const AWS_ONLY_VARIABLES = ['USER_POOL_ID', 'SIGNING_KMS_KEY_ID', 'PUBLIC_KMS_KEY_IDS'];
+
+export function isFunctionName(name: string): name is FunctionName {
+  return (FUNCTIONS as readonly string[]).includes(name);
+}
+
+export async function loadFunction(name: FunctionName): Promise<AnyHandler> {
+  if (name === 'scheduled') return (await import('../../functions/handlers/scheduled.js')).handler;
+  return (await handlerModules[name as Group]()).handler as AnyHandler;
+}
+
+export function lambdaContext(name: string, requestId = randomUUID()): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: `local-${name}`,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:local-${name}`,
+    memoryLimitInMB: '512',
+    awsRequestId: requestId,
+    logGroupName: `/aws/lambda/local-${name}`,
+    logStreamName: 'local-invoke',
+    getRemainingTimeInMillis: () => 30_000,
+    done: () => {},
+    fail: () => {},
+    succeed: () => {},
+  };
+}
+
+const USAGE = `Usage: npm run invoke -- <function> <event.json>
+  <function>: ${FUNCTIONS.join(', ')}
+  <event.json>: e.g. events/http/health.json or events/scheduled/hourly.json
+Runs on a fresh in-memory DynamoDB Local, or on DYNAMODB_ENDPOINT (table TABLE_NAME, default ${DEFAULT_TABLE}).`;
+
+function usage(message: string): never {
+  console.error(`${message}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+async function main(argv: string[]): Promise<number> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const [name, eventFile] = argv;
+  if (!name || !eventFile) usage('Name a function and an event file.');
+  if (!isFunctionName(name)) usage(`"${name}" is not a function of the portal.`);
+  let event: unknown;
+  try {
+    event = JSON.parse(await readFile(resolve(eventFile), 'utf8'));
+  } catch (error) {
+    usage(`Cannot read the event ${eventFile}: ${(error as Error).message}`);
+  }
+
+  for (const variable of AWS_ONLY_VARIABLES) {
+    if (process.env[variable])
+      console.error(`[invoke] ignoring ${variable}: a local invoke never calls AWS.`);
+    delete process.env[variable];
+  }
+  let engine: DynamoLocal | null = null;
+  let endpoint = process.env.DYNAMODB_ENDPOINT;
+  if (!endpoint) {
+    console.error('[invoke] starting DynamoDB Local in memory ...');
+    engine = await startDynamoLocal({ port: await freePort() });
+    endpoint = engine.endpoint;
+  }
+  try {
+    process.env.DYNAMODB_ENDPOINT = endpoint;
+    process.env.TABLE_NAME ||= DEFAULT_TABLE;
+    process.env.AWS_REGION ||= 'us-east-1';
+    // Only the local-only token route reads it; a fresh secret per invoke is enough to issue a token.
+    process.env.LOCAL_JWT_SECRET ||= randomBytes(32).toString('base64url');
+    resetConfig();
+    const client = new DynamoDBClient({
+      endpoint,
+      region: process.env.AWS_REGION,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    try {
+      await ensureTable(client, process.env.TABLE_NAME);
+    } finally {
+      client.destroy();
+    }
+
+    const handler = await loadFunction(name);
+    const started = performance.now();
+    // The function's logs go to stderr, as sam local invoke does, so stdout is only the result (pipe it to jq).
+    const stdoutWrite = process.stdout.write;
+    process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
+    try {
+      const result = await handler(event, lambdaContext(name));
+      process.stdout.write = stdoutWrite;
+      const took = (performance.now() - started).toFixed(1);
+      const status = (result as { statusCode?: number } | null)?.statusCode;
+      console.error(`[invoke] ${name} answered${status ? ` ${status}` : ''} in ${took} ms`);
+      console.log(JSON.stringify(result ?? null, null, 2));
+      return 0;
+    } catch (error) {
+      process.stdout.write = stdoutWrite;
+      // Lambda would report the function error; so do we, with its stack, and fail.
+      console.error(`[invoke] ${name} threw:`, error);
+      console.log(
+        JSON.stringify({ errorType: (error as Error).name, errorMessage: (error as Error).message }, null, 2),
+      );
+      return 1;
+    }
+  } finally {
+    await engine?.stop();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  main(process.argv.slice(2))
+    .then((code) => process.exit(code))
+    .catch((error) => {
+      console.error(error instanceof LocalRuntimeError ? error.message : error);
+      process.exit(1);
+    });
+}
