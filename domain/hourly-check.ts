@@ -58,15 +58,17 @@ export type SessionEndReason = Extract<EndReason, 'license_expired' | 'reclaimed
 
 /**
  * Whether a session found due ends at `at`, and why. The due index may lag a heartbeat, so the session is
- * judged from its item, never from its index entry: a revived one is left alone.
+ * judged from its item, never from its index entry: a revived one is left alone. `license` is the session's
+ * license when the caller read it (null: it no longer exists), undefined when not read: a run ends the sessions
+ * of expired licenses before it looks at due sessions, so it reads a license only for a session it would keep.
  */
 export function dueSessionDecision(
   session: Pick<Session, 'expiresAt' | 'roamingUntil' | 'endedAt'>,
-  license: Pick<License, 'validFrom' | 'validUntil'> | null,
+  license: Pick<License, 'validFrom' | 'validUntil'> | null | undefined,
   at: Date,
 ): SessionEndReason | null {
   if (session.endedAt) return null;
-  if (!license || licenseStatus(license, at) === 'expired') return 'license_expired';
+  if (license === null || (license && licenseStatus(license, at) === 'expired')) return 'license_expired';
   if (!isReclaimable(session, at)) return null;
   return reclaimReason(session) === 'roaming_ended' ? 'roaming_ended' : 'reclaimed';
 }

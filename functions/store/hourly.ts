@@ -360,11 +360,15 @@ export async function runHourlyCheck(
     for (const item of page) {
       if (item.entity !== 'Session') continue;
       const session = sessionFromItem(item);
-      const licenseKey = `${session.accountId}/${session.licenseId}`;
-      if (!licenses.has(licenseKey)) {
-        licenses.set(licenseKey, await store.getLicense(session.accountId, session.licenseId));
+      let reason = dueSessionDecision(session, undefined, at);
+      if (!reason && !session.endedAt) {
+        // Not past its own end: only its license's end can end it now (one read per license per run).
+        const licenseKey = `${session.accountId}/${session.licenseId}`;
+        if (!licenses.has(licenseKey)) {
+          licenses.set(licenseKey, await store.getLicense(session.accountId, session.licenseId));
+        }
+        reason = dueSessionDecision(session, licenses.get(licenseKey) ?? null, at);
       }
-      const reason = dueSessionDecision(session, licenses.get(licenseKey) ?? null, at);
       if (!reason) continue;
       const ended = await sessions.endSession(session.accountId, session.sessionId, reason, at, {
         session,

@@ -93,6 +93,9 @@ describe('due sessions', () => {
   it('ends any live session of an expired license, heartbeats or not', () => {
     const session = { expiresAt: '2028-02-29T12:00:00.000Z', roamingUntil: null };
     expect(dueSessionDecision(session, license, d('2028-02-29T12:00:00Z'))).toBe('license_expired');
+    expect(dueSessionDecision(session, null, d('2028-02-29T12:00:00Z'))).toBe('license_expired');
+    // Without the license read, a session not past its own end is kept.
+    expect(dueSessionDecision(session, undefined, d('2028-02-29T11:59:59Z'))).toBeNull();
     expect(summaryFieldOf('license_expired')).toBeNull();
     expect(summaryFieldOf('reclaimed')).toBe('reclaimedSessions');
     expect(summaryFieldOf('roaming_ended')).toBe('endedRoaming');
