@@ -404,13 +404,16 @@ async function openLicense(licenseId) {
   for (const id of ['activate-panel', 'sessions-panel', 'assignments-panel']) $(id).hidden = true;
   $('license-facts').replaceChildren();
   $('license-title').textContent = 'License';
+  const opening = ++detail.opening;
+  detail.license = null;
   let license;
   try {
     license = await api('GET', `/v1/licenses/${encodeURIComponent(licenseId)}`);
   } catch (error) {
-    showError('license-error', error);
+    if (opening === detail.opening) showError('license-error', error);
     return;
   }
+  if (opening !== detail.opening) return;
   detail.license = license;
   $('license-title').textContent = `${license.product} ${license.activationCode}`;
   renderFacts(license);
