@@ -374,6 +374,8 @@ const detail = {
   pending: null,
   sessionsToken: null,
   assignmentsToken: null,
+  /** Counts openings, so that a slow answer for a license left behind never paints over the current one. */
+  opening: 0,
 };
 
 function renderFacts(license) {
