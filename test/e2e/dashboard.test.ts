@@ -198,6 +198,37 @@ describe('dashboard: activation', () => {
     await page.close();
   });
 
+  it('retries an activation whose answer was lost with the same idempotency key, getting the same activation', async () => {
+    const page = await signedIn(acme.admin);
+    await openLicense(page, licenses.cal);
+    const keys: string[] = [];
+    let lost: any = null;
+    await page.route('**/activations', async (route) => {
+      keys.push(route.request().headers()['idempotency-key'] ?? '');
+      if (lost) return route.continue();
+      // The portal makes the activation, but the answer never reaches the page.
+      lost = await (await route.fetch()).json();
+      await route.abort('connectionreset');
+    });
+    await page.getByLabel('Host ID').fill('HOST-FLAKY-NET');
+    await page.getByRole('button', { name: 'Activate' }).click();
+    await expect
+      .poll(() => page.locator('#activate-error').textContent())
+      .toBe('The portal cannot be reached; check your connection and try again.');
+    await page.getByRole('button', { name: 'Activate' }).click();
+    await expect.poll(() => page.locator('#activate-file').textContent()).toBe(lost.fileName);
+
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(keys[1]).toBe(keys[0]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download .alf' }).click(),
+    ]);
+    expect(await readFile(await download.path(), 'utf8')).toBe(lost.alf);
+    await page.close();
+  });
+
   it("shows the API's license_expired message for an expired license", async () => {
     const page = await signedIn(acme.admin);
     await openLicense(page, licenses.expired);
