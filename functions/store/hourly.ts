@@ -316,6 +316,8 @@ export interface HourlyRunResult {
   itemsRead: number;
   itemsWritten: number;
   durationMs: number;
+  /** True when the run stopped at its time budget: the next run finishes the due work left. */
+  unfinished: boolean;
 }
 
 /** Thrown when a run asks for a time earlier than the latest run's. */
@@ -333,9 +335,12 @@ export async function runHourlyCheck(
   context: TableContext,
   sessions: SessionEnder,
   at: Date,
-  options: { pageSize?: number } = {},
+  options: { pageSize?: number; deadline?: number } = {},
 ): Promise<HourlyRunResult> {
   const started = Date.now();
+  // Past the deadline (epoch ms; a Lambda's remaining time) the run stops taking due pages and leaves them.
+  const overtime = () => options.deadline !== undefined && Date.now() > options.deadline;
+  let unfinished = false;
   const meter = newMeter();
   const store = createHourlyStore(context, meter);
   const usage = createUsageStore(context, meter);
@@ -346,6 +351,10 @@ export async function runHourlyCheck(
 
   // 1. Licenses whose end has passed.
   for await (const page of store.due('LICENSE', at, options.pageSize)) {
+    if (overtime()) {
+      unfinished = true;
+      break;
+    }
     for (const item of page) {
       if (item.entity !== 'License' || item.expiredAt) continue;
       const license = licenseFromItem(item);
@@ -357,6 +366,10 @@ export async function runHourlyCheck(
   // 2. Sessions past their expiry or roaming end, or of a license that ended.
   const licenses = new Map<string, License | null>();
   for await (const page of store.due('SESSION', at, options.pageSize)) {
+    if (unfinished || overtime()) {
+      unfinished = true;
+      break;
+    }
     for (const item of page) {
       if (item.entity !== 'Session') continue;
       const session = sessionFromItem(item);
@@ -412,6 +425,7 @@ export async function runHourlyCheck(
     itemsRead: meter.read,
     itemsWritten: meter.written,
     durationMs: Date.now() - started,
+    unfinished,
   };
 }
 
@@ -448,14 +462,19 @@ async function expireLicense(
  */
 export async function runHourlyCheckAsOf(
   context: TableContext,
-  input: { requested?: Date | undefined; real: Date; honourRequested: boolean },
+  input: { requested?: Date | undefined; real: Date; honourRequested: boolean; deadline?: number },
 ): Promise<HourlyRunResult> {
   const sessions = createSessionStore(context);
   for (let attempt = 1; ; attempt++) {
     const latest = (await createHourlyStore(context).getRun()).lastRunAt;
     const at = runTime({ ...input, latestRun: latest ? new Date(latest) : null });
     try {
-      return await runHourlyCheck(context, sessions, at);
+      return await runHourlyCheck(
+        context,
+        sessions,
+        at,
+        input.deadline === undefined ? {} : { deadline: input.deadline },
+      );
     } catch (error) {
       if (!(error instanceof RunTimeRefusedError) || attempt >= 3) throw error;
     }
