@@ -58,6 +58,15 @@ const MAX_VALUE = 1000;
 /** A value that cannot go into a file (control characters, empty, too long); refused before anything is signed. */
 export class AlfValueError extends Error {}
 
+/** Why a value cannot go into a file, or null when it can (routes check input with it before storing it). */
+export function alfValueProblem(value: string): string | null {
+  if (value.length === 0) return 'is empty';
+  if (CONTROL.test(value)) return 'contains control characters';
+  if (LONE_SURROGATE.test(value)) return 'is not valid Unicode text';
+  if (value.length > MAX_VALUE) return `is over ${MAX_VALUE} characters`;
+  return null;
+}
+
 function fieldValue(grant: AlfGrant, prop: keyof AlfGrant): string | undefined {
   const value = grant[prop];
   if (value === undefined) return undefined;
@@ -74,10 +83,8 @@ export function alfPayload(grant: AlfGrant): string {
   for (const field of FIELDS) {
     const value = fieldValue(grant, field.prop);
     if (value === undefined && 'optional' in field) continue;
-    if (value === undefined || value.length === 0) throw new AlfValueError(`${field.name} is empty`);
-    if (CONTROL.test(value)) throw new AlfValueError(`${field.name} contains control characters`);
-    if (LONE_SURROGATE.test(value)) throw new AlfValueError(`${field.name} is not valid Unicode text`);
-    if (value.length > MAX_VALUE) throw new AlfValueError(`${field.name} is over ${MAX_VALUE} characters`);
+    const problem = value === undefined ? 'is empty' : alfValueProblem(value);
+    if (problem !== null || value === undefined) throw new AlfValueError(`${field.name} ${problem}`);
     out += `${field.name}: ${value}\n`;
   }
   return out;

@@ -1,5 +1,5 @@
 // NEXUS servers: register, delete (ends sessions, frees System seats), acquire From cloud, import From file, status.
-import { describeVerdict, verifyAlf } from '../../domain/alf.js';
+import { alfValueProblem, describeVerdict, verifyAlf } from '../../domain/alf.js';
 import {
   InvalidLicenseFileError,
   InvalidRequestError,
@@ -76,6 +76,9 @@ async function filesFor(server: Server, licenses: License[], now: Date): Promise
 
 export const handler = createGroupHandler('servers', {
   registerServer: async ({ body, caller, now }) => {
+    // The host name goes into every file this server acquires: refuse now what a file could not carry.
+    const problem = alfValueProblem(body.hostName);
+    if (problem) throw new InvalidRequestError(`Invalid body: hostName ${problem}.`);
     const server: Server = {
       serverId: newId('srv'),
       accountId: caller.accountId,

@@ -162,11 +162,11 @@ describe('acquiring From cloud', () => {
       });
       expect(res.status).toBe(400);
     }
-    const bad = await portal.call('POST', '/v1/servers', {
-      token: acme.admin.token,
-      body: { hostName: 'a\u0001b' },
-    });
-    expect(bad.status).toBe(400);
+    for (const hostName of ['a\u0001b', 'a\u0085b', '', 'x'.repeat(256)]) {
+      const bad = await portal.call('POST', '/v1/servers', { token: acme.admin.token, body: { hostName } });
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.code).toBe('invalid_request');
+    }
     const member = await portal.call('POST', '/v1/servers', {
       token: acme.member.token,
       body: { hostName: 'x' },
