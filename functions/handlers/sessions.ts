@@ -54,6 +54,7 @@ function sessionBody(session: Session) {
   return {
     sessionId: session.sessionId,
     licenseId: session.licenseId,
+    assignmentId: session.assignmentId || null,
     userId: session.userId,
     machineId: session.machineId,
     product: session.product,
