@@ -1,4 +1,6 @@
 // The esbuild settings of every Lambda bundle, shared by the stack (NodejsFunction), the bundle test and the bench.
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { BuildOptions } from 'esbuild';
 
 /** Node major the functions run on in Lambda (nodejs24.x, the latest Lambda runtime cdk-nag L1 asks for). */
@@ -13,6 +15,11 @@ export const ESM_REQUIRE_BANNER =
 
 /** Prefer the ES module builds of dependencies: they tree-shake, the CommonJS ones do not. */
 export const MAIN_FIELDS = ['module', 'main'];
+
+/** Module replacements in the bundles: Lambda's environment-variable credentials instead of the SDK's full chain. */
+export const BUNDLE_ALIASES: Record<string, string> = {
+  '@aws-sdk/credential-provider-node': join(dirname(fileURLToPath(import.meta.url)), 'lambda-credentials.ts'),
+};
 
 /** What NodejsFunction runs for one entry, as esbuild API options (the bench and the bundle test use these). */
 export function esbuildOptions(entry: string, outfile: string): BuildOptions {
@@ -30,6 +37,7 @@ export function esbuildOptions(entry: string, outfile: string): BuildOptions {
     banner: { js: ESM_REQUIRE_BANNER },
     // Nothing external: the AWS SDK is bundled and tree-shaken, as in the stack.
     external: [],
+    alias: BUNDLE_ALIASES,
     metafile: true,
     logLevel: 'silent',
   };

@@ -5,7 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ESM_REQUIRE_BANNER, MAIN_FIELDS, NODE_TARGET } from './bundling.js';
+import { BUNDLE_ALIASES, ESM_REQUIRE_BANNER, MAIN_FIELDS, NODE_TARGET } from './bundling.js';
 
 export interface PortalFunctionProps {
   /** Path of the handler module (exports `handler`), absolute or relative to the working directory. */
@@ -67,6 +67,9 @@ export class PortalFunction extends Construct {
         banner: ESM_REQUIRE_BANNER,
         // Bundle the AWS SDK: a tree-shaken SDK in the bundle starts faster than the runtime's full copy.
         externalModules: [],
+        esbuildArgs: Object.fromEntries(
+          Object.entries(BUNDLE_ALIASES).map(([module, replacement]) => [`--alias:${module}`, replacement]),
+        ),
       },
     });
   }
