@@ -2,7 +2,8 @@
 //
 // One run, as of time `at`:
 //  1. licenses due by `at` (due index, LICENSE partitions): end their live sessions, mark the servers that held
-//     them lapsed when every Server license they held has expired, then count the license expired once;
+//     them lapsed when every Server license they held has expired (ending their connections but one
+//     administrator's), then count the license expired once;
 //  2. sessions due by `at` (due index, SESSION partitions): end each one past its expiresAt and roamingUntil
 //     (reclaimed / roaming_ended) or whose license expired, freeing its seat in the same transaction;
 //  3. rollups of the completed hours since the last run, for the accounts with licenses still live (or that
@@ -20,6 +21,7 @@ import {
   summaryFieldOf,
 } from '../../domain/hourly-check.js';
 import type { License } from '../../domain/license.js';
+import { CAL_PRODUCT } from '../../domain/products.js';
 import type { EndReason, Session } from '../../domain/sessions.js';
 import { rollupsFor } from '../../domain/usage.js';
 import type { TableContext } from './client.js';
@@ -282,6 +284,40 @@ export function createHourlyStore({ doc, table }: TableContext, meter: Meter = n
       return licenses.filter((license): license is License => license !== null);
     },
 
+    /** The live sessions of a server (gsi2), oldest first. */
+    async sessionsOfServer(accountId: string, serverId: string): Promise<Session[]> {
+      const out: Session[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await doc.send(
+          new QueryCommand({
+            TableName: table,
+            IndexName: 'gsi2',
+            KeyConditionExpression: 'gsi2pk = :pk',
+            ExpressionAttributeValues: { ':pk': keys.sessionsOfServerPk(serverId) },
+            ExclusiveStartKey: start,
+          }),
+        );
+        meter.read += page.Items?.length ?? 0;
+        for (const item of page.Items ?? []) {
+          const session = sessionFromItem(item);
+          if (session.accountId === accountId && !session.endedAt) out.push(session);
+        }
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return out.sort(
+        (a, b) => a.startedAt.localeCompare(b.startedAt) || a.sessionId.localeCompare(b.sessionId),
+      );
+    },
+
+    async isAdmin(accountId: string, userId: string): Promise<boolean> {
+      const { Item } = await doc.send(
+        new GetCommand({ TableName: table, Key: keys.user(accountId, userId) }),
+      );
+      meter.read += Item ? 1 : 0;
+      return Item?.admin === true;
+    },
+
     /**
      * Counts a server lapsed once per lapse: lapsedAsOf is the latest end of its Server licenses, so after a
      * renewal and a second expiry it counts again. True when THIS call marked it.
@@ -448,7 +484,9 @@ async function expireLicense(
   } else {
     for (const serverId of await store.serversHolding(license.accountId, license.licenseId)) {
       const asOf = lapseOf(await store.serverLicensesOf(license.accountId, serverId), at);
-      if (asOf && (await store.markLapsed(license.accountId, serverId, asOf, at))) summary.lapsedServers++;
+      if (!asOf) continue;
+      await keepOneAdminConnection(store, sessions, license.accountId, serverId, at);
+      if (await store.markLapsed(license.accountId, serverId, asOf, at)) summary.lapsedServers++;
     }
   }
   await store.addPendingAccount(license.accountId);
@@ -478,5 +516,28 @@ export async function runHourlyCheckAsOf(
     } catch (error) {
       if (!(error instanceof RunTimeRefusedError) || attempt >= 3) throw error;
     }
+  }
+}
+
+/**
+ * A lapsed server keeps one Server and one CAL seat for backup and configuration: one administrative
+ * connection. Its other connection (CAL) sessions end with the Server license; the oldest session of an
+ * administrator stays. Design-software seats belong to their own licenses and are left alone. Idempotent.
+ */
+async function keepOneAdminConnection(
+  store: HourlyStore,
+  sessions: SessionEnder,
+  accountId: string,
+  serverId: string,
+  at: Date,
+): Promise<void> {
+  let kept = false;
+  for (const session of await store.sessionsOfServer(accountId, serverId)) {
+    if (session.product !== CAL_PRODUCT) continue;
+    if (!kept && (session.adminSeat || (await store.isAdmin(accountId, session.userId)))) {
+      kept = true;
+      continue;
+    }
+    await sessions.endSession(accountId, session.sessionId, 'license_expired', at, { session });
   }
 }

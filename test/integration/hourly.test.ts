@@ -1,5 +1,6 @@
 // The hourly check over HTTP on DynamoDB Local: reclaim, roaming end, license expiry, lapse, idempotency, forward time.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setClock } from '../../functions/runtime/clock.js';
 import { startTestPortal, type TestAccount, type TestPortal } from '../support/portal.js';
 
 const SERVER = 'Altium NEXUS Server';
@@ -15,7 +16,9 @@ let serverLicense: any;
 let cal: any;
 let design: any;
 let shortDesign: any;
-const T0 = Date.now();
+// The portal's clock is pinned (the check's `now` moves the check; sign-ins and heartbeats follow this clock).
+const T0 = Date.parse('2027-04-10T08:10:00.000Z');
+let clock = T0;
 const at = (ms: number) => new Date(ms).toISOString();
 
 /** Valid from a month before `end`: the license ends at `end` (or its month-clamped neighbour). */
@@ -56,6 +59,7 @@ async function liveSessions(licenseId: string): Promise<any[]> {
 
 beforeAll(async () => {
   portal = await startTestPortal();
+  setClock(() => new Date(clock));
   account = await portal.createAccount('Hourly Co');
   token = account.admin.token;
   // The Server license ends 5 hours from now; everything else runs for a year.
@@ -79,7 +83,10 @@ beforeAll(async () => {
   });
   expect(acquired.status).toBe(201);
 });
-afterAll(() => portal?.stop());
+afterAll(async () => {
+  setClock(null);
+  await portal?.stop();
+});
 
 // One story in time order: runs only move forward, so each step runs later than the one before.
 describe('the hourly check', () => {
@@ -176,6 +183,19 @@ describe('the hourly check', () => {
   });
 
   it('counts expired licenses once, ends their sessions, and marks the server lapsed', async () => {
+    // Two connections that keep sending heartbeats: a member's and an administrator's.
+    clock = T0 + 4.5 * HOUR;
+    const member = await signIn({ userId: account.member.userId, machineId: 'PC-2', client: 'browser' });
+    const admin = await signIn({ userId: account.admin.userId, machineId: 'PC-A', client: 'browser' });
+    expect([member.status, admin.status]).toEqual([201, 201]);
+    clock = T0 + 5.95 * HOUR;
+    for (const s of [member.body, admin.body]) {
+      expect((await portal.call('POST', `/v1/sessions/${s.sessionId}/heartbeat`, { token })).status).toBe(
+        200,
+      );
+    }
+    clock = T0 + 6 * HOUR;
+
     const res = await check(T0 + 6 * HOUR);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
@@ -190,9 +210,15 @@ describe('the hourly check', () => {
     expect((await license(design.licenseId)).used).toBe(1);
     // The server keeps its (expired) Server license: it is lapsed, not unlicensed, and its System seat stays.
     expect((await license(serverLicense.licenseId)).used).toBe(1);
+    // A lapsed server keeps one administrative connection; the member's connection ended.
+    expect((await liveSessions(cal.licenseId)).map((s) => s.sessionId)).toEqual([admin.body.sessionId]);
+    expect((await license(cal.licenseId)).used).toBe(1);
+    const status = await portal.call('GET', `/v1/servers/${serverId}/status`, { token });
+    expect(status.body.state).toBe('lapsed');
 
+    // An hour later the administrator's connection, no longer heard from, is reclaimed; nothing else changes.
     const again = await check(T0 + 7 * HOUR);
-    expect(again.body).toMatchObject({ expiredLicenses: 0, lapsedServers: 0 });
+    expect(again.body).toMatchObject({ expiredLicenses: 0, lapsedServers: 0, reclaimedSessions: 1 });
   });
 
   it('ends roaming past roamingUntil', async () => {
