@@ -1,16 +1,9 @@
 // NEXUS servers of an account and their holdings (acquired licenses; a Server license's System seat).
-import {
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { LicenseExpiredError, NotFoundError, SeatsExhaustedError } from '../../domain/errors.js';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BusyError, LicenseExpiredError, NotFoundError, SeatsExhaustedError } from '../../domain/errors.js';
 import { isValidAt, type License } from '../../domain/license.js';
 import type { TableContext } from './client.js';
-import { cancellationReasons, isConditionFailed } from './errors.js';
+import { cancellationReasons } from './errors.js';
 import { keys } from './keys.js';
 
 export interface Server {
@@ -131,12 +124,16 @@ export function createServerStore({ doc, table }: TableContext) {
         takesSeat: license.kind === 'server',
       }));
       // Transaction layout: [server check, then per license: holding put, license update/check].
-      const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
+      const items: TransactItems = [
         {
-          ConditionCheck: {
+          // Bumping the server's holdings version makes a concurrent delete, which read the holdings before this
+          // commit, fail its condition and read again, so it never leaves a seat taken by a deleted server.
+          Update: {
             TableName: table,
             Key: keys.server(accountId, serverId),
+            UpdateExpression: 'SET holdingsVersion = if_not_exists(holdingsVersion, :zero) + :one',
             ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':zero': 0, ':one': 1 },
           },
         },
       ];
@@ -190,79 +187,93 @@ export function createServerStore({ doc, table }: TableContext) {
     },
 
     /**
-     * Removes the server and gives back the System seats its holdings took, in one transaction.
-     * Holdings stay (marked released) so that history and reports can see them.
+     * Removes the server and gives back the System seats its holdings took, in one transaction conditioned on
+     * the holdings not having changed since they were read (the server's holdingsVersion). Holdings stay,
+     * marked released, so that history can see them.
      */
     async delete(accountId: string, serverId: string, now: Date): Promise<void> {
-      const holdings = await this.holdings(accountId, serverId);
-      const seated = holdings.filter((h) => h.takesSeat && !h.releasedAt);
-      const at = now.toISOString();
-      // DynamoDB caps a transaction at 100 items; a server holds a handful of licenses.
-      const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
-        {
-          Delete: {
-            TableName: table,
-            Key: keys.server(accountId, serverId),
-            ConditionExpression: 'attribute_exists(pk)',
-          },
-        },
-      ];
-      for (const holding of seated) {
-        items.push({
-          Update: {
-            TableName: table,
-            Key: keys.holding(accountId, serverId, holding.licenseId),
-            UpdateExpression: 'SET releasedAt = :at',
-            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(releasedAt)',
-            ExpressionAttributeValues: { ':at': at },
-          },
-        });
-        items.push({
-          Update: {
-            TableName: table,
-            Key: keys.license(accountId, holding.licenseId),
-            UpdateExpression: 'SET used = used - :one',
-            ConditionExpression: 'attribute_exists(pk) AND used > :zero',
-            ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
-          },
-        });
-      }
-      try {
-        if (items.length === 1) {
-          await doc.send(
-            new DeleteCommand({
+      for (let attempt = 0; attempt < DELETE_ATTEMPTS; attempt++) {
+        const { Item } = await doc.send(
+          new GetCommand({ TableName: table, Key: keys.server(accountId, serverId), ConsistentRead: true }),
+        );
+        if (!Item) throw new NotFoundError('server');
+        const version = typeof Item.holdingsVersion === 'number' ? Item.holdingsVersion : null;
+        const holdings = await this.holdings(accountId, serverId);
+        const seated = holdings.filter((h) => h.takesSeat && !h.releasedAt);
+        const at = now.toISOString();
+        // DynamoDB caps a transaction at 100 items; a server holds a handful of licenses.
+        const items: TransactItems = [
+          {
+            Delete: {
               TableName: table,
               Key: keys.server(accountId, serverId),
-              ConditionExpression: 'attribute_exists(pk)',
-            }),
-          );
-        } else {
+              ConditionExpression:
+                version === null
+                  ? 'attribute_exists(pk) AND attribute_not_exists(holdingsVersion)'
+                  : 'attribute_exists(pk) AND holdingsVersion = :version',
+              ...(version === null ? {} : { ExpressionAttributeValues: { ':version': version } }),
+            },
+          },
+        ];
+        for (const holding of seated) items.push(...releaseItems(table, holding, at));
+        try {
           await doc.send(new TransactWriteCommand({ TransactItems: items }));
+          return;
+        } catch (error) {
+          // Something changed between the read and the write (an acquisition, a release): read again.
+          if (!cancellationReasons(error)?.includes('ConditionalCheckFailed')) throw error;
         }
-      } catch (error) {
-        if (isConditionFailed(error)) throw new NotFoundError('server');
-        const reasons = cancellationReasons(error);
-        if (reasons?.[0] === 'ConditionalCheckFailed') throw new NotFoundError('server');
-        throw error;
       }
+      throw new BusyError();
     },
 
-    /** Marks a holding released without touching the seat count (e.g. the hourly check after expiry). */
-    async markReleased(accountId: string, serverId: string, licenseId: string, now: Date): Promise<void> {
-      await doc.send(
-        new UpdateCommand({
-          TableName: table,
-          Key: keys.holding(accountId, serverId, licenseId),
-          UpdateExpression: 'SET releasedAt = :at',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':at': now.toISOString() },
-        }),
-      );
+    /**
+     * Gives back one holding's System seat and marks it released, in one transaction; false when it was
+     * already released or is missing. For the hourly check, should it free the seats of expired licenses.
+     */
+    async releaseHolding(holding: Holding, now: Date): Promise<boolean> {
+      if (!holding.takesSeat) return false;
+      try {
+        await doc.send(
+          new TransactWriteCommand({ TransactItems: releaseItems(table, holding, now.toISOString()) }),
+        );
+        return true;
+      } catch (error) {
+        if (cancellationReasons(error)?.[0] === 'ConditionalCheckFailed') return false;
+        throw error;
+      }
     },
   };
 }
 
-/** A holding appeared between reading the server's holdings and writing: the request may simply be retried. */
+type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
+
+const DELETE_ATTEMPTS = 5;
+
+/** Marks a holding released and frees its license's System seat (both or neither). */
+function releaseItems(table: string, holding: Holding, at: string): TransactItems {
+  return [
+    {
+      Update: {
+        TableName: table,
+        Key: keys.holding(holding.accountId, holding.serverId, holding.licenseId),
+        UpdateExpression: 'SET releasedAt = :at',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(releasedAt)',
+        ExpressionAttributeValues: { ':at': at },
+      },
+    },
+    {
+      Update: {
+        TableName: table,
+        Key: keys.license(holding.accountId, holding.licenseId),
+        UpdateExpression: 'SET used = used - :one',
+        ConditionExpression: 'attribute_exists(pk) AND used > :zero',
+        ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
+      },
+    },
+  ];
+}
+
 export class HoldingExistsError extends Error {
   constructor(readonly licenseId: string) {
     super(`server already holds license ${licenseId}`);

@@ -207,6 +207,23 @@ describe('deleting a server', () => {
   });
 });
 
+describe('deleting while acquiring', () => {
+  it('never leaves a System seat taken by a deleted server', async () => {
+    const account = await portal.createAccount('Delete race');
+    const srv = await portal.issueLicense(account.accountId, SERVER, 3);
+    for (let round = 0; round < 5; round++) {
+      const serverId = await register(account, `race-${round}`);
+      const [acquired, deleted] = await Promise.all([
+        acquire(account, serverId, [srv.licenseId]),
+        portal.call('DELETE', `/v1/servers/${serverId}`, { token: account.admin.token }),
+      ]);
+      expect([201, 404]).toContain(acquired.status);
+      expect(deleted.status).toBe(204);
+      expect((await license(account, srv.licenseId)).used).toBe(0);
+    }
+  });
+});
+
 describe('importing From file', () => {
   async function activate(account: TestAccount, licenseId: string) {
     const res = await portal.call('POST', `/v1/licenses/${licenseId}/activations`, {

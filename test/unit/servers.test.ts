@@ -94,7 +94,9 @@ describe('acquiring a Server license', () => {
     expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 1);
     const items = ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
     expect(items).toHaveLength(3);
-    expect(items[0]?.ConditionCheck?.Key).toEqual({ pk: 'ACCOUNT#acc_1', sk: 'SERVER#srv_1' });
+    // The server's holdings version moves with every acquisition (a concurrent delete then reads again).
+    expect(items[0]?.Update?.Key).toEqual({ pk: 'ACCOUNT#acc_1', sk: 'SERVER#srv_1' });
+    expect(items[0]?.Update?.UpdateExpression).toContain('holdingsVersion');
     expect(items[1]?.Put?.Item).toMatchObject({
       sk: 'HOLDING#srv_1#lic_1',
       entity: 'Holding',
@@ -149,5 +151,49 @@ describe('acquiring a Server license', () => {
     const res = await call();
     expect(res.status).toBe(500);
     expect(JSON.stringify(res.body)).not.toContain('secret');
+  });
+});
+
+describe('deleting a server', () => {
+  function deleteEvent() {
+    return {
+      routeKey: 'DELETE /v1/servers/{serverId}',
+      rawPath: '/v1/servers/srv_1',
+      pathParameters: { serverId: 'srv_1' },
+      headers: {},
+      isBase64Encoded: false,
+      requestContext: {
+        requestId: 'r2',
+        authorizer: { jwt: { claims: { sub: 'usr_1', account: 'acc_1', admin: 'true', operator: 'false' } } },
+      },
+    } as never;
+  }
+  const holding = {
+    ...licenseItem,
+    serverId: 'srv_1',
+    acquiredAt: '2026-01-01T00:00:00.000Z',
+    takesSeat: true,
+  };
+
+  it('frees the System seat with the delete, and reads again when an acquisition slipped in between', async () => {
+    ddb.on(GetCommand).callsFake((input) => {
+      if ((input.Key.sk as string) === 'SERVER#srv_1') return { Item: { ...serverItem, holdingsVersion: 1 } };
+      return {};
+    });
+    ddb.on(QueryCommand).callsFake((input) => {
+      // The sessions of the server (gsi2): none; its holdings: one Server license.
+      return { Items: input.IndexName ? [] : [holding] };
+    });
+    ddb
+      .on(TransactWriteCommand)
+      .rejectsOnce(cancelled(['ConditionalCheckFailed', 'None', 'None']))
+      .resolves({});
+    const result = await handler(deleteEvent(), {} as never);
+    expect(result.statusCode).toBe(204);
+    expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 2);
+    const items = ddb.commandCalls(TransactWriteCommand)[1]?.args[0].input.TransactItems ?? [];
+    expect(items[0]?.Delete?.ConditionExpression).toContain('holdingsVersion = :version');
+    expect(items[1]?.Update?.Key).toEqual({ pk: 'ACCOUNT#acc_1', sk: 'HOLDING#srv_1#lic_1' });
+    expect(items[2]?.Update?.UpdateExpression).toBe('SET used = used - :one');
   });
 });
