@@ -2,6 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAlf } from '../../domain/alf.js';
 import { setClock } from '../../functions/runtime/clock.js';
+import { issueAlf } from '../../functions/signing/issue.js';
+import { localKeys } from '../../functions/signing/local.js';
 import { startTestPortal, type TestAccount, type TestPortal } from '../support/portal.js';
 
 let portal: TestPortal;
@@ -262,7 +264,12 @@ describe('importing From file', () => {
     const theirs = await portal.issueLicense(other.accountId, SERVER, 1);
     const theirFile = await activate(other, theirs.licenseId);
     const tampered = alf.replace('Seats: 3', 'Seats: 9');
-    for (const body of [tampered, 'garbage\n', theirFile, alf.replace('\n', '\r\n')]) {
+    // A well-formed file for this very license, signed by a key the portal never published.
+    const stranger = localKeys(undefined);
+    const unknownKey = (
+      await issueAlf(stranger, { ...srv, accountId: acme.accountId, used: 0 }, { hostId: 'H' }, new Date())
+    ).alf;
+    for (const body of [tampered, 'garbage\n', theirFile, alf.replace('\n', '\r\n'), unknownKey]) {
       const res = await importFile(acme, serverId, body);
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe('invalid_license_file');
