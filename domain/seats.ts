@@ -104,8 +104,15 @@ export function exhaustedError(input: {
   tried: readonly Candidate[];
   fullLicenses: ReadonlySet<string>;
   licenseId?: string | undefined;
+  /** The named license is not valid now (expired or not yet valid). */
+  namedLicenseInvalid?: boolean;
 }): SeatsExhaustedError {
   const free = 'An administrator can free a seat with Kill Session, or add seats or assignments.';
+  if (input.tried.length === 0 && input.namedLicenseInvalid) {
+    return new SeatsExhaustedError(
+      `License ${input.licenseId} is not valid now, so it has no seat to serve; ask an administrator to renew it or sign in without naming it.`,
+    );
+  }
   if (input.tried.length === 0) {
     const which = input.licenseId ? `license ${input.licenseId}` : `any valid ${input.product} license`;
     return new SeatsExhaustedError(

@@ -7,7 +7,7 @@ import {
   RoamingNotAllowedError,
   ServerUnlicensedError,
 } from '../../domain/errors.js';
-import type { License } from '../../domain/license.js';
+import { isValidAt, type License } from '../../domain/license.js';
 import { CLIENT_PRODUCT, type Product, SERVER_PRODUCT } from '../../domain/products.js';
 import {
   adminOnlyError,
@@ -260,7 +260,13 @@ async function signIn(ctx: TableContext, input: SignInInput): Promise<HttpResult
         nonce: sessionId,
       });
     }
-    throw exhaustedError({ product, tried, fullLicenses: full, licenseId: input.licenseId });
+    throw exhaustedError({
+      product,
+      tried,
+      fullLicenses: full,
+      licenseId: input.licenseId,
+      namedLicenseInvalid: named ? !isValidAt(named, now) : false,
+    });
   }
   throw new BusyError(SEAT_RETRY.retryAfterSeconds);
 }

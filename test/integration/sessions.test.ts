@@ -554,3 +554,59 @@ describe('roaming', () => {
     void b;
   });
 });
+
+describe('across hourly checks', () => {
+  it('keeps a roaming seat through hourly checks until roamingUntil, then ends it; silent sessions are reclaimed', async () => {
+    const pool = await licensedPool(2, 'Hourly');
+    const token = pool.token;
+    const design = await portal.issueLicense(pool.account.accountId, CLIENT, 1);
+    const base = `/v1/licenses/${design.licenseId}/assignments`;
+    const [auto] = (await portal.call('GET', base, { token })).body.assignments;
+    await portal.call('PUT', `${base}/${auto.assignmentId}`, {
+      token,
+      body: { role: 'All Users', seats: 'all', allowRoaming: true },
+    });
+    const [a, b] = await users(pool, 2);
+    const start = Date.now() + 60_000;
+    setClock(() => new Date(start));
+    const roamer = await signIn(pool, {
+      userId: a,
+      machineId: 'L',
+      client: 'design_client',
+      product: CLIENT,
+    });
+    const silent = await signIn(pool, { userId: b, machineId: 'D', client: 'browser' });
+    expect(silent.status).toBe(201);
+    const roam = await portal.call('POST', `/v1/sessions/${roamer.body.sessionId}/roaming`, {
+      token,
+      body: { days: 2 },
+    });
+    expect(roam.status).toBe(200);
+    const operator = await portal.operatorToken();
+    const hourly = async (offsetMs: number) => {
+      setClock(() => new Date(start + offsetMs));
+      const res = await portal.call('POST', '/v1/ops/hourly-check', {
+        token: operator,
+        body: { now: new Date(start + offsetMs).toISOString() },
+      });
+      expect(res.status, res.text).toBe(200);
+      return res.body;
+    };
+    const first = await hourly(3_600_000);
+    expect(first.reclaimedSessions).toBeGreaterThanOrEqual(1);
+    expect((await license(pool, pool.cal.licenseId)).used).toBe(0);
+    expect((await license(pool, design.licenseId)).used).toBe(1);
+    await hourly(86_400_000);
+    expect((await sessionsOf(pool, design.licenseId)).map((s) => s.sessionId)).toEqual([
+      roamer.body.sessionId,
+    ]);
+    const after = await hourly(2 * 86_400_000 + 3_600_000);
+    expect(after.endedRoaming).toBeGreaterThanOrEqual(1);
+    expect((await license(pool, design.licenseId)).used).toBe(0);
+    expect(await sessionsOf(pool, design.licenseId)).toEqual([]);
+    const again = await hourly(2 * 86_400_000 + 3_600_000);
+    expect(again.endedRoaming).toBe(0);
+    const ended = await portal.call('DELETE', `/v1/sessions/${roamer.body.sessionId}`, { token });
+    expect(ended.status).toBe(404);
+  });
+});
