@@ -20,10 +20,29 @@ function localPair(): LocalKeys {
   return local.keys;
 }
 
+/**
+ * KMS is configured when either variable is set; then the other one must be too where it is used. Falling back
+ * to a key of the process there would sign files nobody can verify, or publish keys that verify nothing.
+ */
+function kmsConfigured(): boolean {
+  return Boolean(optionalEnv('SIGNING_KMS_KEY_ID') || optionalEnv('PUBLIC_KMS_KEY_IDS'));
+}
+
+/** In Lambda a key of the process would vanish with it: only the local runtime and tests may use one. */
+function assertLocalKeysAllowed(): void {
+  if (optionalEnv('AWS_LAMBDA_FUNCTION_NAME')) {
+    throw new Error('SIGNING_KMS_KEY_ID / PUBLIC_KMS_KEY_IDS are not set; set them to the KMS signing key.');
+  }
+}
+
 /** The signer of new files (the activation and acquisition functions). */
 export function currentSigner(): Signer {
   const keyId = optionalEnv('SIGNING_KMS_KEY_ID');
-  return keyId ? kmsSigner(kmsClient(), keyId) : localPair();
+  if (keyId) return kmsSigner(kmsClient(), keyId);
+  if (kmsConfigured())
+    throw new Error('SIGNING_KMS_KEY_ID is not set; set it to the current KMS signing key.');
+  assertLocalKeysAllowed();
+  return localPair();
 }
 
 /** The published keys (GET /v1/keys, imports): every key listed in PUBLIC_KMS_KEY_IDS, else the local keys. */
@@ -36,6 +55,8 @@ export function publishedKeys(): PublicKeySource {
       .filter((id) => id.length > 0);
     return kmsPublicKeys(kmsClient(), keyIds);
   }
+  if (kmsConfigured()) throw new Error('PUBLIC_KMS_KEY_IDS is not set; list every published KMS key in it.');
+  assertLocalKeysAllowed();
   return localPair();
 }
 

@@ -243,6 +243,21 @@ describe('KMS adapter', () => {
     expect(() => kidOfKmsKey('arn:aws:kms:eu-west-1:111122223333:alias/alf')).toThrow(/alias/);
   });
 
+  it('fails loudly when only half of the KMS configuration is set, or in Lambda without KMS', () => {
+    process.env.SIGNING_KMS_KEY_ID = keyArn;
+    expect(() => publishedKeys()).toThrow(/PUBLIC_KMS_KEY_IDS/);
+    delete process.env.SIGNING_KMS_KEY_ID;
+    process.env.PUBLIC_KMS_KEY_IDS = keyArn;
+    expect(() => currentSigner()).toThrow(/SIGNING_KMS_KEY_ID/);
+    delete process.env.PUBLIC_KMS_KEY_IDS;
+    process.env.AWS_LAMBDA_FUNCTION_NAME = 'portal-activations';
+    try {
+      expect(() => currentSigner()).toThrow(/not set/);
+    } finally {
+      delete process.env.AWS_LAMBDA_FUNCTION_NAME;
+    }
+  });
+
   it('publishes the local keys when no KMS key is configured', async () => {
     expect((await publishedKeys().publicKeys())[0]?.alg).toBe('EdDSA');
   });
