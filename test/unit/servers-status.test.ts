@@ -24,7 +24,7 @@ describe('serverState', () => {
     expect(serverState({ heldServerLicenses: [...held], accountCals: [...cals], now })).toBe(state);
   });
 
-  it('is lapsed once every Server license it held has ended, whatever the account's CALs', () => {
+  it('is lapsed once every Server license it held has ended, whatever the account’s CALs', () => {
     const term = fc
       .tuple(fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 1, max: 1000 }))
       .map(([start, days]) => ({
