@@ -209,6 +209,37 @@ describe('deleting a server', () => {
   });
 });
 
+describe('deleting a server with signed-in users', () => {
+  it('ends its sessions (their CAL seats are free at once) and leaves other servers’ sessions alone', async () => {
+    const account = await portal.createAccount('Sessions');
+    const a = await register(account, 'a');
+    const b = await register(account, 'b');
+    const srv = await portal.issueLicense(account.accountId, SERVER, 2);
+    const cal = await portal.issueLicense(account.accountId, CAL, 5);
+    expect((await acquire(account, a, [srv.licenseId, cal.licenseId])).status).toBe(201);
+    expect((await acquire(account, b, [srv.licenseId, cal.licenseId])).status).toBe(201);
+    const signIn = (serverId: string, machineId: string) =>
+      portal.call('POST', `/v1/servers/${serverId}/sessions`, {
+        token: account.admin.token,
+        body: { userId: account.member.userId, machineId, client: 'browser' },
+      });
+    const onA = await signIn(a, 'pc-a');
+    const onB = await signIn(b, 'pc-b');
+    expect(onA.status).toBe(201);
+    expect(onB.status).toBe(201);
+    expect((await license(account, cal.licenseId)).used).toBe(2);
+    expect((await portal.call('DELETE', `/v1/servers/${a}`, { token: account.admin.token })).status).toBe(
+      204,
+    );
+    expect((await license(account, cal.licenseId)).used).toBe(1);
+    expect((await license(account, srv.licenseId)).used).toBe(1);
+    const heartbeat = (sessionId: string) =>
+      portal.call('POST', `/v1/sessions/${sessionId}/heartbeat`, { token: account.admin.token });
+    expect((await heartbeat(onA.body.sessionId)).status).toBe(404);
+    expect((await heartbeat(onB.body.sessionId)).status).toBe(200);
+  });
+});
+
 describe('deleting while acquiring', () => {
   it('never leaves a System seat taken by a deleted server', async () => {
     const account = await portal.createAccount('Delete race');
