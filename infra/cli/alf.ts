@@ -92,4 +92,8 @@ async function main(): Promise<number> {
   return 0;
 }
 
+// Piped into `head` and the like: a closed stdout is not an error of the verification.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+});
 process.exitCode = await main();

@@ -189,6 +189,19 @@ describe('acquiring From cloud', () => {
   });
 });
 
+describe('one server acquiring the same license many times at once', () => {
+  it('takes exactly one System seat: one 201, the rest 200', async () => {
+    const account = await portal.createAccount('Repeat');
+    const serverId = await register(account);
+    const srv = await portal.issueLicense(account.accountId, SERVER, 5);
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () => acquire(account, serverId, [srv.licenseId])),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 200, 201]);
+    expect((await license(account, srv.licenseId)).used).toBe(1);
+  });
+});
+
 describe('deleting a server', () => {
   it('frees its System seat so another server can take it, and then answers 404', async () => {
     const account = await portal.createAccount('Delete');
