@@ -18,6 +18,7 @@ export type FunctionName = Group | 'scheduled';
 
 export const FUNCTION_ACCESS: Record<FunctionName, FunctionAccess> = {
   public: { table: 'none' },
+  // Local-only (the token issuer): never deployed; listed so that every group has an entry.
   auth: { table: 'read' },
   backoffice: { table: 'readWrite', users: true },
   ops: { table: 'readWrite' },
