@@ -32,6 +32,11 @@ export interface LicensePortalStackProps extends StackProps {
   stage: string;
   /** Days CloudWatch keeps the functions' and the API's logs. */
   logRetentionDays: number;
+  /**
+   * ARNs of earlier signing keys whose public keys stay published (GET /v1/keys, imports) while files signed
+   * with them are valid: asymmetric KMS keys do not rotate, so rotating means a new key and keeping the old.
+   */
+  retiredSigningKeyArns?: string[];
   /** Root of the repository (where functions/ lives); defaults to the working directory. */
   projectRoot?: string;
 }
@@ -57,6 +62,8 @@ export class LicensePortalStack extends Stack {
   readonly userPoolClient: cognito.UserPoolClient;
   readonly signingKey: kms.Key;
   readonly api: apigw.HttpApi;
+  /** The current signing key first, then the retired ones still published. */
+  readonly publishedKeyArns: string[];
   readonly functions: Partial<Record<FunctionName, PortalFunction>> = {};
 
   constructor(scope: Construct, id: string, props: LicensePortalStackProps) {
@@ -173,6 +180,8 @@ export class LicensePortalStack extends Stack {
       },
     });
 
+    const publishedKeyArns = [this.signingKey.keyArn, ...(props.retiredSigningKeyArns ?? [])];
+    this.publishedKeyArns = publishedKeyArns;
     const baseEnvironment = { TABLE_NAME: this.table.tableName };
     const environmentOf = (name: FunctionName): Record<string, string> => {
       const access = FUNCTION_ACCESS[name];
@@ -180,7 +189,7 @@ export class LicensePortalStack extends Stack {
         ...(access.table === 'none' ? {} : baseEnvironment),
         ...(access.users ? { USER_POOL_ID: this.userPool.userPoolId } : {}),
         ...(access.sign ? { SIGNING_KMS_KEY_ID: this.signingKey.keyArn } : {}),
-        ...(access.publicKeys ? { PUBLIC_KMS_KEY_IDS: this.signingKey.keyArn } : {}),
+        ...(access.publicKeys ? { PUBLIC_KMS_KEY_IDS: publishedKeyArns.join(',') } : {}),
       };
     };
 
@@ -266,7 +275,7 @@ export class LicensePortalStack extends Stack {
     }
     if (access.publicKeys) {
       role.addToPolicy(
-        new iam.PolicyStatement({ actions: ['kms:GetPublicKey'], resources: [this.signingKey.keyArn] }),
+        new iam.PolicyStatement({ actions: ['kms:GetPublicKey'], resources: this.publishedKeyArns }),
       );
     }
     if (access.users) {

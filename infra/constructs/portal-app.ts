@@ -15,9 +15,21 @@ export function createPortalApp(props: AppProps = {}): { app: App; stack: Licens
     );
   }
   const logRetentionDays = Number(app.node.tryGetContext('logRetentionDays') ?? DEFAULT_LOG_RETENTION_DAYS);
+  const retired = String(app.node.tryGetContext('retiredSigningKeyArns') ?? '')
+    .split(',')
+    .map((arn) => arn.trim())
+    .filter((arn) => arn.length > 0);
+  for (const arn of retired) {
+    if (!/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]+$/.test(arn)) {
+      throw new Error(
+        `retiredSigningKeyArns: "${arn}" is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>).`,
+      );
+    }
+  }
   const stack = new LicensePortalStack(app, `LicensePortal-${stage}`, {
     stage,
     logRetentionDays,
+    retiredSigningKeyArns: retired,
     description: `Altium NEXUS cloud license portal (${stage})`,
     env: {
       account: process.env.CDK_DEFAULT_ACCOUNT,

@@ -20,6 +20,8 @@ import {
 import { createPortalApp } from '../../infra/constructs/portal-app.js';
 import type { LicensePortalStack } from '../../infra/stack.js';
 
+const RETIRED_KEY = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+
 type Resources = Record<string, { Type: string; Properties: any }>;
 
 let outdir: string;
@@ -36,6 +38,7 @@ beforeAll(() => {
       '@aws-cdk/core:validateAgainstDefaultRules': true,
       stage: 'prod',
       logRetentionDays: 90,
+      retiredSigningKeyArns: RETIRED_KEY,
     },
   });
   stack = built.stack;
@@ -228,6 +231,19 @@ describe('least privilege', () => {
       ).toBe(name === 'backoffice');
       expect(actions.filter((action) => action.startsWith('kms:'))).not.toContain('kms:Decrypt');
     }
+  });
+
+  it('keeps publishing retired signing keys: listed for the keys and servers functions, readable by them', () => {
+    for (const name of ['keys', 'servers'] as const) {
+      const fn = stack.functions[name]!;
+      const ids = resources[logicalIdOf(fn.function)]?.Properties.Environment.Variables.PUBLIC_KMS_KEY_IDS;
+      expect(JSON.stringify(ids), name).toContain(RETIRED_KEY);
+      expect(JSON.stringify(ids), name).toContain(logicalIdOf(stack.signingKey));
+      const statement = statementsOf(name).find((candidate) => candidate.Action === 'kms:GetPublicKey');
+      expect(JSON.stringify(statement?.Resource), name).toContain(RETIRED_KEY);
+    }
+    const signing = statementsOf('activations').find((candidate) => candidate.Action === 'kms:Sign');
+    expect(JSON.stringify(signing?.Resource)).not.toContain(RETIRED_KEY);
   });
 
   it('does not let the hourly check (or any function) call the API or other functions', () => {
