@@ -1,7 +1,7 @@
 // `npm run invoke -- <function> events/<source>/<variant>.json`: runs one Lambda handler with a sample event
 // against the local engine, as `sam local invoke` does; prints the handler's result as JSON on stdout.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -48,10 +48,87 @@ export function lambdaContext(name: string, requestId = randomUUID()): Context {
   };
 }
 
-const USAGE = `Usage: npm run invoke -- <function> <event.json>
+/** The ids written in the sample events (events/http); --seed creates data and puts its real ids in their place. */
+export const EXAMPLE_IDS = {
+  account: 'acc_exampleaccount00000000',
+  admin: 'usr_exampleadmin000000000',
+  member: 'usr_examplemember00000000',
+  serverLicense: 'lic_exampleserver00000000',
+  calLicense: 'lic_examplecal00000000000',
+  clientLicense: 'lic_exampleclient00000000',
+  server: 'srv_exampleserver00000000',
+  session: 'ses_examplesession0000000',
+  assignment: 'asg_exampleassignment0000',
+  activation: 'act_exampleactivation0000',
+} as const;
+export type ExampleIds = Record<keyof typeof EXAMPLE_IDS, string>;
+
+/** The sample event, with the example ids replaced by real ones. */
+export function sampleEvent(file: string, ids: Partial<ExampleIds> = {}): unknown {
+  let text = readFileSync(resolve(file), 'utf8');
+  for (const [key, placeholder] of Object.entries(EXAMPLE_IDS)) {
+    const real = ids[key as keyof ExampleIds];
+    if (real) text = text.replaceAll(placeholder, real);
+  }
+  return JSON.parse(text);
+}
+
+/**
+ * Creates, through the handlers themselves, the data the sample events refer to: an account with an
+ * administrator and a Designers member, a Server, a CAL and a design-software license, a server holding the
+ * Server license, an activation, a roaming assignment and a member's session. Returns the real ids.
+ */
+export async function seedExamples(): Promise<ExampleIds> {
+  const ids: Partial<ExampleIds> = {};
+  const call = async (group: Group, name: string, change: (event: { body?: string }) => void = () => {}) => {
+    const event = sampleEvent(`events/http/${name}.json`, ids) as { body?: string };
+    change(event);
+    const handler = await loadFunction(group);
+    const result = (await handler(event, lambdaContext(group))) as { statusCode: number; body?: string };
+    if (result.statusCode >= 300)
+      throw new Error(`seeding with ${name} answered ${result.statusCode}: ${result.body}`);
+    return JSON.parse(result.body ?? '{}');
+  };
+  const unique = randomBytes(4).toString('hex');
+  ids.account = (await call('backoffice', 'createAccount')).accountId;
+  ids.admin = (
+    await call('backoffice', 'createUser', (event) => {
+      event.body = JSON.stringify({
+        email: `ada.${unique}@customer.example`,
+        password: 'correct-horse-battery',
+        roles: ['Administrators'],
+        admin: true,
+      });
+    })
+  ).userId;
+  ids.member = (
+    await call('backoffice', 'createUser', (event) => {
+      event.body = event.body?.replace('bob@customer.example', `bob.${unique}@customer.example`);
+    })
+  ).userId;
+  const license = async (product: string, seats: number) =>
+    (
+      await call('backoffice', 'issueLicense', (event) => {
+        event.body = JSON.stringify({ product, seats });
+      })
+    ).licenseId;
+  ids.serverLicense = await license('Altium NEXUS Server', 2);
+  ids.calLicense = await license('Altium NEXUS Server CAL', 10);
+  ids.clientLicense = await license('Altium NEXUS', 5);
+  ids.server = (await call('servers', 'registerServer')).serverId;
+  await call('servers', 'acquireLicenses');
+  ids.activation = (await call('activations', 'activateLicense')).activationId;
+  ids.assignment = (await call('assignments', 'createAssignment')).assignmentId;
+  ids.session = (await call('sessions', 'signIn')).sessionId;
+  return ids as ExampleIds;
+}
+
+const USAGE = `Usage: npm run invoke -- <function> <event.json> [--seed]
   <function>: ${FUNCTIONS.join(', ')}
   <event.json>: e.g. events/http/health.json or events/scheduled/hourly.json
-Runs on a fresh in-memory DynamoDB Local, or on DYNAMODB_ENDPOINT (table TABLE_NAME, default ${DEFAULT_TABLE}).`;
+Runs on a fresh in-memory DynamoDB Local, or on DYNAMODB_ENDPOINT (table TABLE_NAME, default ${DEFAULT_TABLE}).
+--seed first creates the account, licenses, server, session ... the sample events name, and runs the event
+with their real ids in place of the example ones.`;
 
 function usage(message: string): never {
   console.error(`${message}\n\n${USAGE}`);
@@ -60,12 +137,12 @@ function usage(message: string): never {
 
 async function main(argv: string[]): Promise<number> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const [name, eventFile] = argv;
+  const seed = argv.includes('--seed');
+  const [name, eventFile] = argv.filter((arg) => arg !== '--seed');
   if (!name || !eventFile) usage('Name a function and an event file.');
   if (!isFunctionName(name)) usage(`"${name}" is not a function of the portal.`);
-  let event: unknown;
   try {
-    event = JSON.parse(await readFile(resolve(eventFile), 'utf8'));
+    sampleEvent(eventFile);
   } catch (error) {
     usage(`Cannot read the event ${eventFile}: ${(error as Error).message}`);
   }
@@ -100,6 +177,12 @@ async function main(argv: string[]): Promise<number> {
       client.destroy();
     }
 
+    let ids: Partial<ExampleIds> = {};
+    if (seed) {
+      ids = await quietly(() => seedExamples());
+      console.error(`[invoke] seeded: ${JSON.stringify(ids)}`);
+    }
+    const event = sampleEvent(eventFile, ids);
     const handler = await loadFunction(name);
     const started = performance.now();
     // The function's logs go to stderr, as sam local invoke does, so stdout is only the result (pipe it to jq).
@@ -124,6 +207,17 @@ async function main(argv: string[]): Promise<number> {
     }
   } finally {
     await engine?.stop();
+  }
+}
+
+/** Runs fn with its stdout (the functions' logs) sent to stderr. */
+async function quietly<T>(fn: () => Promise<T>): Promise<T> {
+  const stdoutWrite = process.stdout.write;
+  process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
+  try {
+    return await fn();
+  } finally {
+    process.stdout.write = stdoutWrite;
   }
 }
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RouteSpec, routeKeyOf, routeList } from '../../functions/api/routes.js';
-import { lambdaContext, loadFunction } from '../../infra/local/invoke.js';
+import { lambdaContext, loadFunction, sampleEvent, seedExamples } from '../../infra/local/invoke.js';
 import { startTestPortal, type TestAccount, type TestPortal } from '../support/portal.js';
 
 const HTTP_EVENTS = join(process.cwd(), 'events', 'http');
@@ -242,5 +242,27 @@ describe('every sample through its handler, in the order a customer would go', (
     expect(Object.keys(summary).sort()).toEqual(
       ['endedRoaming', 'expiredLicenses', 'lapsedServers', 'reclaimedSessions', 'rollupsWritten'].sort(),
     );
+  });
+});
+
+describe('npm run invoke -- <function> <event> --seed', () => {
+  it('creates the data the samples name, so they answer as in a live portal', async () => {
+    const seeded = await seedExamples();
+    expect(seeded.account).not.toBe(acme.accountId);
+    const expected: [string, number][] = [
+      ['getLicense', 200],
+      ['downloadAlf', 200],
+      ['serverStatus', 200],
+      ['heartbeat', 200],
+      ['listLicenseSessions', 200],
+      ['listAssignments', 200],
+    ];
+    for (const [name, status] of expected) {
+      const event = sampleEvent(`events/http/${name}.json`, seeded) as APIGatewayProxyEventV2;
+      const spec = specOf(event);
+      const handler = await loadFunction(spec.group);
+      const result = (await handler(event, lambdaContext(spec.group))) as APIGatewayProxyStructuredResultV2;
+      expect(result.statusCode, `${name}: ${result.body}`).toBe(status);
+    }
   });
 });
