@@ -334,3 +334,16 @@ describe('data and identity', () => {
     );
   });
 });
+
+describe('deploy parameters', () => {
+  it('refuses a stage name that cannot name resources, and a retention CloudWatch does not offer', () => {
+    const context = { 'aws:cdk:bundling-stacks': [] };
+    expect(() => createPortalApp({ context: { ...context, stage: 'Prod_1' } })).toThrow(/stage "Prod_1"/);
+    expect(() => createPortalApp({ context: { ...context, logRetentionDays: 42 } })).toThrow(
+      /logRetentionDays=42 is not a CloudWatch retention/,
+    );
+    expect(() => createPortalApp({ context: { ...context, retiredSigningKeyArns: 'alias/old' } })).toThrow(
+      /not a KMS key ARN/,
+    );
+  });
+});
