@@ -1,5 +1,5 @@
 // Builds the OpenAPI 3.1 document from the route table and its zod schemas: no hand-kept copy to drift.
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import type { ErrorCode } from '../../domain/errors.js';
 import { STATUS_OF } from '../http/errors.js';
 import { type RouteSpec, routeList } from './routes.js';

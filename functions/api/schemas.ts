@@ -1,5 +1,5 @@
 // Request and response schemas (zod/mini): the single source for validation, TypeScript types and OpenAPI.
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { MAX_SEATS, MIN_SEATS, PRODUCTS } from '../../domain/products.js';
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is this pattern's purpose

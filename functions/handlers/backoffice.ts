@@ -31,8 +31,16 @@ export const handler = createGroupHandler('backoffice', {
       roles: effectiveRoles(body.roles),
       admin: body.admin,
     };
-    await createAccountStore(tableContext()).createUser(user, await idp.passwordHashFor(body.password));
-    await idp.createIdentity(user, body.password);
+    const accounts = createAccountStore(tableContext());
+    // The table first: it decides whether the email is free. If the identity provider then refuses the
+    // user, the table forgets it again, so no user exists who cannot sign in.
+    await accounts.createUser(user, await idp.passwordHashFor(body.password));
+    try {
+      await idp.createIdentity(user, body.password);
+    } catch (error) {
+      await accounts.deleteUser(user);
+      throw error;
+    }
     return {
       statusCode: 201,
       body: { userId: user.userId, email: user.email, roles: user.roles, admin: user.admin },

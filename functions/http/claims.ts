@@ -31,7 +31,8 @@ function str(value: ClaimValue): string | null {
 /** null when the claims do not name a subject (no valid token). */
 export function callerFromClaims(claims: Claims | undefined): Caller | null {
   if (!claims) return null;
-  const userId = str(claims.sub);
+  // Cognito's `sub` is its own UUID; the portal's user id is the Cognito username it was created with.
+  const userId = str(claims['cognito:username']) ?? str(claims.sub);
   if (!userId) return null;
   return {
     userId,

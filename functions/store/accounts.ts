@@ -116,6 +116,18 @@ export function createAccountStore({ doc, table }: TableContext) {
       }
     },
 
+    /** Undoes createUser (when the identity provider refused the user after the table accepted it). */
+    async deleteUser(user: User): Promise<void> {
+      await doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Delete: { TableName: table, Key: keys.emailLogin(user.email) } },
+            { Delete: { TableName: table, Key: keys.user(user.accountId, user.userId) } },
+          ],
+        }),
+      );
+    },
+
     async getUser(accountId: string, userId: string): Promise<User | null> {
       const { Item } = await doc.send(
         new GetCommand({ TableName: table, Key: keys.user(accountId, userId) }),

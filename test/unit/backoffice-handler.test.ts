@@ -91,6 +91,26 @@ describe('createUser', () => {
   });
 });
 
+describe('an identity provider that refuses the user', () => {
+  it('leaves no user behind in the table', async () => {
+    const select = await import('../../functions/identity/select.js');
+    const provider = await select.identityProvider();
+    const refuse = vi.spyOn(provider, 'createIdentity').mockRejectedValue(new Error('cognito down'));
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    ddb.on(TransactWriteCommand).resolves({});
+    const res = await handler(
+      event('POST /v1/accounts/{accountId}/users', { accountId: 'acc_1' }, newUser),
+      context,
+    );
+    expect(refuse).toHaveBeenCalledOnce();
+    expect(res.statusCode).toBe(500);
+    const calls = ddb.commandCalls(TransactWriteCommand);
+    expect(calls).toHaveLength(2);
+    const undo = calls[1]?.args[0].input.TransactItems ?? [];
+    expect(undo.map((item) => Object.keys(item)[0])).toEqual(['Delete', 'Delete']);
+  });
+});
+
 describe('failures of the store', () => {
   it('answer 500 with a generic message and no internals', async () => {
     vi.spyOn(console, 'error').mockImplementation(() => {});

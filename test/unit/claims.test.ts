@@ -25,6 +25,17 @@ describe('callerFromClaims', () => {
     ).toEqual({ userId: 'c0ffee', accountId: 'acc_9', admin: false, operator: true });
   });
 
+  it('takes the portal user id from cognito:username, not Cognito sub', () => {
+    expect(
+      callerFromClaims({
+        sub: '1b2c-uuid',
+        'cognito:username': 'usr_abc',
+        'custom:account': 'acc_1',
+        'custom:admin': 'true',
+      }),
+    ).toMatchObject({ userId: 'usr_abc', accountId: 'acc_1', admin: true });
+  });
+
   it('treats anything but "true" as false and a missing subject as no caller', () => {
     expect(callerFromClaims({ sub: 'u', admin: 'TRUE', operator: '1' })).toMatchObject({
       admin: false,
