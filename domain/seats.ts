@@ -77,7 +77,9 @@ export type GrantOutcome =
   | { kind: 'license_full'; holderSessionId?: string }
   | { kind: 'assignment_full' }
   | { kind: 'already_seated'; sessionId: string }
-  | { kind: 'conflict' };
+  | { kind: 'conflict' }
+  /** The server was removed meanwhile. */
+  | { kind: 'server_gone' };
 
 /** What the server's licensing state allows a signing-in user. */
 export type AdmissionVerdict = 'pool' | 'admin_seat' | 'unlicensed' | 'refused';

@@ -33,6 +33,8 @@ import {
   roamingEnd,
   type Session,
 } from '../../domain/sessions.js';
+import type { User } from '../../domain/account.js';
+import type { Assignment } from '../../domain/assignments.js';
 import { createGroupHandler } from '../http/handler.js';
 import type { HttpResult } from '../http/errors.js';
 import { createAccountStore } from '../store/accounts.js';
@@ -42,7 +44,7 @@ import { newId } from '../store/ids.js';
 import { createLicenseStore } from '../store/licenses.js';
 import { pageRequest } from '../store/paging.js';
 import { SEAT_RETRY, withRetry } from '../store/retry.js';
-import { createServerStore } from '../store/servers.js';
+import { createServerStore, type Holding } from '../store/servers.js';
 import { createSessionStore } from '../store/sessions.js';
 
 /** Optimistic re-reads of one session (a heartbeat racing a sign-in on the same PC) before answering busy. */
@@ -76,12 +78,39 @@ interface SignInInput {
   now: Date;
 }
 
-/** The sign-in: who may, which seat in API.md's order, one transaction per attempt, reclaim, then refuse. */
-async function signIn(ctx: TableContext, input: SignInInput): Promise<HttpResult> {
-  const { accountId, serverId, now } = input;
-  const sessions = createSessionStore(ctx);
-  // Every read a grant needs, at once: one round trip before the one write.
+/**
+ * What a sign-in reads before its one write: the server's holdings, the account's licenses and assignments.
+ * A process keeps it CATALOGUE_TTL_MS so that a busy server's sign-ins cost no read at all. That is safe
+ * because the grant transaction re-checks everything a stale copy could get wrong (license valid and not
+ * full, assignment present with the same role, under its cap and still leasing automatically, the server
+ * still there), and because a sign-in that a cached copy would refuse is decided again on a fresh read.
+ */
+interface Catalogue {
+  holdings: Holding[];
+  licenses: License[];
+  assignments: Assignment[];
+}
+const CATALOGUE_TTL_MS = 2000;
+const MAX_CACHED = 1000;
+const catalogues = new Map<string, { at: number; value: Catalogue }>();
+/** Users are never changed nor removed once created (roles included), so a copy stays right. */
+const knownUsers = new Map<string, User>();
+
+/** A refusal decided on a cached catalogue: decide again on a fresh one. */
+class StaleCatalogue extends Error {}
+
+function remember<V>(map: Map<string, V>, key: string, value: V): void {
+  if (map.size >= MAX_CACHED) map.clear();
+  map.set(key, value);
+}
+
+async function loadCatalogue(
+  ctx: TableContext,
+  input: SignInInput,
+): Promise<{ catalogue: Catalogue; user: User }> {
+  const { accountId, serverId } = input;
   const servers = createServerStore(ctx);
+  // Every read a grant needs, at once: one round trip before the one write.
   const [, holdings, licenses, assignments, user] = await Promise.all([
     servers.require(accountId, serverId),
     servers.holdings(accountId, serverId),
@@ -90,8 +119,44 @@ async function signIn(ctx: TableContext, input: SignInInput): Promise<HttpResult
     createAccountStore(ctx).getUser(accountId, input.userId),
   ]);
   if (!user) throw new NotFoundError('user');
+  const catalogue = { holdings, licenses, assignments };
+  remember(catalogues, `${accountId}|${serverId}`, { at: Date.now(), value: catalogue });
+  remember(knownUsers, `${accountId}|${user.userId}`, user);
+  return { catalogue, user };
+}
+
+/** The sign-in: from a recent catalogue when this process has one, else (or when it would refuse) a fresh one. */
+async function signIn(ctx: TableContext, input: SignInInput): Promise<HttpResult> {
+  const hit = catalogues.get(`${input.accountId}|${input.serverId}`);
+  const user = knownUsers.get(`${input.accountId}|${input.userId}`);
+  if (hit && user && Date.now() - hit.at < CATALOGUE_TTL_MS) {
+    try {
+      return await signInWith(ctx, input, hit.value, user, true);
+    } catch (error) {
+      if (!(error instanceof StaleCatalogue)) throw error;
+    }
+  }
+  const fresh = await loadCatalogue(ctx, input);
+  return signInWith(ctx, input, fresh.catalogue, fresh.user, false);
+}
+
+/** Who may, which seat in API.md's order, one transaction per attempt, reclaim, then refuse. */
+async function signInWith(
+  ctx: TableContext,
+  input: SignInInput,
+  catalogue: Catalogue,
+  user: User,
+  cached: boolean,
+): Promise<HttpResult> {
+  const { accountId, serverId, now } = input;
+  const sessions = createSessionStore(ctx);
+  const { holdings, licenses, assignments } = catalogue;
+  /** A refusal from a cached catalogue is never final. */
+  const refuse = (error: Error): never => {
+    throw cached ? new StaleCatalogue() : error;
+  };
   const named = input.licenseId ? licenses.find((l) => l.licenseId === input.licenseId) : null;
-  if (input.licenseId && !named) throw new NotFoundError('license');
+  if (input.licenseId && !named) refuse(new NotFoundError('license'));
   const product = requestedProduct(input.product, named ?? null);
   if (!isSessionProduct(product)) {
     throw new InvalidRequestError(
@@ -105,8 +170,10 @@ async function signIn(ctx: TableContext, input: SignInInput): Promise<HttpResult
     now,
   });
   const verdict = admission(state, user.admin);
-  if (verdict === 'unlicensed') throw new ServerUnlicensedError();
-  if (verdict === 'refused') throw adminOnlyError();
+  if (verdict === 'unlicensed') refuse(new ServerUnlicensedError());
+  if (verdict === 'refused') refuse(adminOnlyError());
+  // The one admin seat is rare: decide it on fresh data (the server may have been removed meanwhile).
+  if (verdict === 'admin_seat' && cached) throw new StaleCatalogue();
 
   const fresh = (license: License, assignmentId: string, sessionId: string): Session => ({
     sessionId,
@@ -129,7 +196,13 @@ async function signIn(ctx: TableContext, input: SignInInput): Promise<HttpResult
   const join = async (sessionId: string): Promise<HttpResult | null> => {
     const current = await sessions.get(accountId, sessionId);
     if (!current || current.endedAt) return null;
-    const expiresAt = expiryAfterHeartbeat(now, capOf(current, byId.get(current.licenseId) ?? null));
+    const expiresAt = expiryAfterHeartbeat(
+      now,
+      capOf(
+        current,
+        byId.get(current.licenseId) ?? (await createLicenseStore(ctx).get(accountId, current.licenseId)),
+      ),
+    );
     const joined = await sessions.touch(accountId, sessionId, expiresAt, input.client);
     return joined ? { statusCode: 200, body: sessionBody(joined) } : null;
   };
@@ -202,8 +275,10 @@ async function signIn(ctx: TableContext, input: SignInInput): Promise<HttpResult
             role: candidate.assignment.role,
             now,
             clientRequestToken: `${sessionId}-${round}-${index}`,
+            requireAutomaticLeasing: input.licenseId === undefined,
           }),
         );
+        if (outcome.kind === 'server_gone') refuse(new NotFoundError('server'));
         if (round === 0) tried.push(candidate);
         if (outcome.kind === 'granted') return { statusCode: 201, body: sessionBody(session) };
         if (outcome.kind === 'already_seated') {
@@ -234,6 +309,7 @@ async function signIn(ctx: TableContext, input: SignInInput): Promise<HttpResult
       full.clear();
     }
     if (rejoin) continue;
+    if (cached) throw new StaleCatalogue();
 
     // Counted once, in the row of the first license the portal tried (or would have, when no role of the
     // user has an assignment on it); with no valid license of the product at all there is no row to count in.

@@ -95,6 +95,8 @@ export interface GrantRequest {
   now: Date;
   /** Makes the transaction idempotent across the SDK's own retries (at most 36 characters). */
   clientRequestToken: string;
+  /** The picker skipped assignments without automatic leasing: one turned off meanwhile must not serve. */
+  requireAutomaticLeasing: boolean;
 }
 
 export interface SessionChange {
@@ -113,10 +115,16 @@ export function createSessionStore({ doc, table }: TableContext) {
     /**
      * One seat grant, ONE TransactWriteItems: the license counter (valid now, used < seats), the assignment
      * counter (not deleted, same role, under its cap unless "all"), the user+PC+product seat lock (must not
-     * exist) and the session. The cancellation reasons say which one refused. A TransactionConflict is thrown
+     * exist), the session, and a check that the server still exists. The cancellation reasons say which one refused. A TransactionConflict is thrown
      * for the caller's retry; any other error is rethrown.
      */
-    async grant({ session, role, now, clientRequestToken }: GrantRequest): Promise<GrantOutcome> {
+    async grant({
+      session,
+      role,
+      now,
+      clientRequestToken,
+      requireAutomaticLeasing,
+    }: GrantRequest): Promise<GrantOutcome> {
       const at = now.toISOString();
       const lockKey = keys.seatLock(session.accountId, session.product, session.userId, session.machineId);
       const items: TransactItem[] = [
@@ -135,10 +143,15 @@ export function createSessionStore({ doc, table }: TableContext) {
             TableName: table,
             Key: keys.assignment(session.accountId, session.licenseId, session.assignmentId),
             UpdateExpression: 'SET used = if_not_exists(used, :zero) + :one',
-            ConditionExpression:
-              'attribute_exists(pk) AND attribute_not_exists(deletedAt) AND #role = :role AND (seats = :all OR attribute_not_exists(used) OR used < seats)',
+            ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(deletedAt) AND #role = :role AND (seats = :all OR attribute_not_exists(used) OR used < seats)${requireAutomaticLeasing ? ' AND automaticLeasing <> :false' : ''}`,
             ExpressionAttributeNames: { '#role': 'role' },
-            ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':role': role, ':all': 'all' },
+            ExpressionAttributeValues: {
+              ':zero': 0,
+              ':one': 1,
+              ':role': role,
+              ':all': 'all',
+              ...(requireAutomaticLeasing ? { ':false': false } : {}),
+            },
           },
         },
         {
@@ -161,6 +174,14 @@ export function createSessionStore({ doc, table }: TableContext) {
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
+        {
+          // The seat picker may work from a catalogue read a moment ago: the server must still exist.
+          ConditionCheck: {
+            TableName: table,
+            Key: keys.server(session.accountId, session.serverId),
+            ConditionExpression: 'attribute_exists(pk)',
+          },
+        },
       ];
       try {
         await doc.send(
@@ -175,6 +196,7 @@ export function createSessionStore({ doc, table }: TableContext) {
           // A lock without a readable holder cannot be joined; let the caller try again.
           return old ? { kind: 'already_seated', sessionId: old } : { kind: 'conflict' };
         }
+        if (reasons[4] === 'ConditionalCheckFailed') return { kind: 'server_gone' };
         if (reasons[0] === 'ConditionalCheckFailed') return { kind: 'license_full' };
         if (reasons[1] === 'ConditionalCheckFailed') return { kind: 'assignment_full' };
         throw error;

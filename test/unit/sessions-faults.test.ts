@@ -173,7 +173,7 @@ describe('a seat grant under faults', () => {
     expect(calls).toHaveLength(3);
     const tokens = new Set(calls.map((c) => c.args[0].input.ClientRequestToken));
     expect(tokens.size).toBe(1);
-    expect(calls[0]?.args[0].input.TransactItems).toHaveLength(4);
+    expect(calls[0]?.args[0].input.TransactItems).toHaveLength(5);
     expect(writes()).toHaveLength(0);
   });
 
@@ -262,7 +262,14 @@ describe('the session store maps cancellation reasons', () => {
     roamingUntil: null,
     adminSeat: false,
   };
-  const grant = () => store.grant({ session, role: 'All Users', now: NOW, clientRequestToken: 'ses_1-0-0' });
+  const grant = () =>
+    store.grant({
+      session,
+      role: 'All Users',
+      now: NOW,
+      clientRequestToken: 'ses_1-0-0',
+      requireAutomaticLeasing: true,
+    });
 
   it.each([
     [['ConditionalCheckFailed', 'None', 'None', 'None'], 'license_full'],
