@@ -39,45 +39,41 @@ export async function run(): Promise<void> {
     const token = async (username: string, password: string) =>
       (await post('/v1/auth/token', null, { username, password })).body.accessToken as string;
 
-    // ---- setup: an account, a licensed server, a CAL of M seats and a big one for the churn, N users
+    // ---- setup: an account with a licensed server, one CAL of `seats` seats and `users` users
     const operator = await token('operator', 'operator');
-    const account = (await post('/v1/accounts', operator, { name: 'Bench' })).body.accountId as string;
-    const adminEmail = `admin-${randomUUID()}@bench.test`;
-    await post(`/v1/accounts/${account}/users`, operator, {
-      email: adminEmail,
-      password: 'bench-password',
-      roles: [],
-      admin: true,
-    });
-    const admin = await token(adminEmail, 'bench-password');
-    const serverLicense = (
-      await post(`/v1/accounts/${account}/licenses`, operator, {
-        product: 'Altium NEXUS Server',
-        seats: 1,
-      })
-    ).body;
-    const cal = (
-      await post(`/v1/accounts/${account}/licenses`, operator, {
-        product: 'Altium NEXUS Server CAL',
-        seats: M,
-      })
-    ).body;
-    const serverId = (await post('/v1/servers', admin, { hostName: 'bench' })).body.serverId as string;
-    await post(`/v1/servers/${serverId}/acquisitions`, admin, { licenseIds: [serverLicense.licenseId] });
-    const userIds: string[] = [];
-    for (let i = 0; i < N; i += 16) {
-      const batch = await Promise.all(
-        Array.from({ length: Math.min(16, N - i) }, () =>
-          post(`/v1/accounts/${account}/users`, operator, {
-            email: `u-${randomUUID()}@bench.test`,
-            password: 'bench-password',
-            roles: [],
-            admin: false,
-          }),
-        ),
-      );
-      userIds.push(...batch.map((r) => r.body.userId as string));
-    }
+    const setup = async (seats: number, users: number) => {
+      const account = (await post('/v1/accounts', operator, { name: 'Bench' })).body.accountId as string;
+      const adminEmail = `admin-${randomUUID()}@bench.test`;
+      await post(`/v1/accounts/${account}/users`, operator, {
+        email: adminEmail,
+        password: 'bench-password',
+        roles: [],
+        admin: true,
+      });
+      const admin = await token(adminEmail, 'bench-password');
+      const issue = async (product: string, n: number) =>
+        (await post(`/v1/accounts/${account}/licenses`, operator, { product, seats: n })).body;
+      const serverLicense = await issue('Altium NEXUS Server', 1);
+      const cal = await issue('Altium NEXUS Server CAL', seats);
+      const serverId = (await post('/v1/servers', admin, { hostName: 'bench' })).body.serverId as string;
+      await post(`/v1/servers/${serverId}/acquisitions`, admin, { licenseIds: [serverLicense.licenseId] });
+      const userIds: string[] = [];
+      for (let i = 0; i < users; i += 16) {
+        const batch = await Promise.all(
+          Array.from({ length: Math.min(16, users - i) }, () =>
+            post(`/v1/accounts/${account}/users`, operator, {
+              email: `u-${randomUUID()}@bench.test`,
+              password: 'bench-password',
+              roles: [],
+              admin: false,
+            }),
+          ),
+        );
+        userIds.push(...batch.map((r) => r.body.userId as string));
+      }
+      return { admin, cal, serverId, userIds };
+    };
+    const { admin, cal, serverId, userIds } = await setup(M, N);
     const counter = countRequests(tableContext().doc);
 
     // ---- contention: N clients at once on M seats
@@ -112,12 +108,9 @@ export async function run(): Promise<void> {
     );
     const releaseCounts = counter.counts();
 
-    // ---- throughput: a pool that never fills (a second, big CAL), WORKERS clients signing in as fast as they
-    // can for CHURN_MS, then the same WORKERS releasing every one of those seats
-    await post(`/v1/accounts/${account}/licenses`, operator, {
-      product: 'Altium NEXUS Server CAL',
-      seats: 100_000,
-    });
+    // ---- throughput: a pool that never fills (another account, one big CAL), WORKERS clients signing in as
+    // fast as they can for CHURN_MS, then the same WORKERS releasing every one of those seats
+    const big = await setup(100_000, WORKERS * 2);
     counter.reset();
     const grantLatency: number[] = [];
     const releaseLatency: number[] = [];
@@ -128,9 +121,9 @@ export async function run(): Promise<void> {
       Array.from({ length: WORKERS }, async (_, w) => {
         let i = 0;
         while (performance.now() - churnStart < CHURN_MS) {
-          const userId = userIds[(w + WORKERS * i) % userIds.length] as string;
+          const userId = big.userIds[(w + WORKERS * i) % big.userIds.length] as string;
           const t = performance.now();
-          const res = await post(`/v1/servers/${serverId}/sessions`, admin, {
+          const res = await post(`/v1/servers/${big.serverId}/sessions`, big.admin, {
             userId,
             machineId: `W${w}-${i++}`,
             client: 'browser',
@@ -151,7 +144,7 @@ export async function run(): Promise<void> {
       Array.from({ length: WORKERS }, async () => {
         for (let id = queue.pop(); id; id = queue.pop()) {
           const t = performance.now();
-          const end = await post(`/v1/sessions/${id}`, admin, undefined, 'DELETE');
+          const end = await post(`/v1/sessions/${id}`, big.admin, undefined, 'DELETE');
           releaseLatency.push(performance.now() - t);
           if (end.status === 204) releases++;
           else churnErrors++;

@@ -104,40 +104,70 @@ function remember<V>(map: Map<string, V>, key: string, value: V): void {
   map.set(key, value);
 }
 
-async function loadCatalogue(
+/** Catalogue reads in flight: sign-ins arriving together share one (a burst costs one read, not one each). */
+const inFlight = new Map<string, { startedAt: number; promise: Promise<Catalogue> }>();
+
+/**
+ * A catalogue read that started no earlier than `notBefore` (so it sees every write that committed before
+ * the request began): joins one in flight when it qualifies, else starts one.
+ */
+function freshCatalogue(
   ctx: TableContext,
   input: SignInInput,
-): Promise<{ catalogue: Catalogue; user: User }> {
-  const { accountId, serverId } = input;
+  key: string,
+  notBefore: number,
+): Promise<Catalogue> {
+  const running = inFlight.get(key);
+  if (running && running.startedAt >= notBefore) return running.promise;
+  const startedAt = Date.now();
   const servers = createServerStore(ctx);
-  // Every read a grant needs, at once: one round trip before the one write.
-  const [, holdings, licenses, assignments, user] = await Promise.all([
-    servers.require(accountId, serverId),
-    servers.holdings(accountId, serverId),
-    createLicenseStore(ctx).listAll(accountId),
-    createAssignmentStore(ctx).listAll(accountId),
-    createAccountStore(ctx).getUser(accountId, input.userId),
-  ]);
+  const promise = Promise.all([
+    servers.require(input.accountId, input.serverId),
+    servers.holdings(input.accountId, input.serverId),
+    createLicenseStore(ctx).listAll(input.accountId),
+    createAssignmentStore(ctx).listAll(input.accountId),
+  ])
+    .then(([, holdings, licenses, assignments]) => {
+      const catalogue = { holdings, licenses, assignments };
+      remember(catalogues, key, { at: startedAt, value: catalogue });
+      return catalogue;
+    })
+    .finally(() => {
+      if (inFlight.get(key)?.promise === promise) inFlight.delete(key);
+    });
+  inFlight.set(key, { startedAt, promise });
+  return promise;
+}
+
+async function loadUser(ctx: TableContext, accountId: string, userId: string): Promise<User> {
+  const key = `${ctx.table}|${accountId}|${userId}`;
+  const known = knownUsers.get(key);
+  if (known) return known;
+  const user = await createAccountStore(ctx).getUser(accountId, userId);
   if (!user) throw new NotFoundError('user');
-  const catalogue = { holdings, licenses, assignments };
-  remember(catalogues, `${accountId}|${serverId}`, { at: Date.now(), value: catalogue });
-  remember(knownUsers, `${accountId}|${user.userId}`, user);
-  return { catalogue, user };
+  remember(knownUsers, key, user);
+  return user;
 }
 
 /** The sign-in: from a recent catalogue when this process has one, else (or when it would refuse) a fresh one. */
 async function signIn(ctx: TableContext, input: SignInInput): Promise<HttpResult> {
-  const hit = catalogues.get(`${input.accountId}|${input.serverId}`);
-  const user = knownUsers.get(`${input.accountId}|${input.userId}`);
-  if (hit && user && Date.now() - hit.at < CATALOGUE_TTL_MS) {
+  const arrived = Date.now();
+  const key = `${ctx.table}|${input.accountId}|${input.serverId}`;
+  const hit = catalogues.get(key);
+  const known = knownUsers.get(`${ctx.table}|${input.accountId}|${input.userId}`);
+  if (hit && known && arrived - hit.at < CATALOGUE_TTL_MS) {
     try {
-      return await signInWith(ctx, input, hit.value, user, true);
+      return await signInWith(ctx, input, hit.value, known, true);
     } catch (error) {
       if (!(error instanceof StaleCatalogue)) throw error;
     }
   }
-  const fresh = await loadCatalogue(ctx, input);
-  return signInWith(ctx, input, fresh.catalogue, fresh.user, false);
+  // Every read a grant needs, at once: one round trip before the one write.
+  const [catalogue, user] = await Promise.all([
+    freshCatalogue(ctx, input, key, arrived),
+    loadUser(ctx, input.accountId, input.userId),
+  ]);
+  return signInWith(ctx, input, catalogue, user, false);
 }
 
 /** Who may, which seat in API.md's order, one transaction per attempt, reclaim, then refuse. */
