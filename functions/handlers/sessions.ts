@@ -155,9 +155,14 @@ async function signIn(ctx: TableContext, input: SignInInput): Promise<HttpResult
   const key = `${ctx.table}|${input.accountId}|${input.serverId}`;
   const hit = catalogues.get(key);
   const known = knownUsers.get(`${ctx.table}|${input.accountId}|${input.userId}`);
-  if (hit && known && arrived - hit.at < CATALOGUE_TTL_MS) {
+  // A recent catalogue, or one being read right now for another sign-in, serves as a cached one.
+  const recent =
+    hit && arrived - hit.at < CATALOGUE_TTL_MS
+      ? hit.value
+      : await inFlight.get(key)?.promise.catch(() => null);
+  if (recent && known) {
     try {
-      return await signInWith(ctx, input, hit.value, known, true);
+      return await signInWith(ctx, input, recent, known, true);
     } catch (error) {
       if (!(error instanceof StaleCatalogue)) throw error;
     }
