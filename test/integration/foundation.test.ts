@@ -135,7 +135,9 @@ describe('back office', () => {
 
   it('counts two renewals sent at once, one after the other', async () => {
     const token = await portal.operatorToken();
-    const license = await portal.issueLicense(acme.accountId, 'Altium NEXUS', 2, { validFrom: '2026-03-10T00:00:00Z' });
+    const license = await portal.issueLicense(acme.accountId, 'Altium NEXUS', 2, {
+      validFrom: '2026-03-10T00:00:00Z',
+    });
     const renew = () =>
       portal.call('POST', `/v1/accounts/${acme.accountId}/licenses/${license.licenseId}/renewals`, {
         token,
