@@ -610,3 +610,39 @@ describe('across hourly checks', () => {
     expect(ended.status).toBe(404);
   });
 });
+
+describe('what a sign-in just after a change sees', () => {
+  it('serves a server right after it acquires its license, refuses one right after it is removed', async () => {
+    const account = await portal.createAccount('Fresh');
+    const token = account.admin.token;
+    const serverLicense = await portal.issueLicense(account.accountId, 'Altium NEXUS Server', 1);
+    await portal.issueLicense(account.accountId, CAL, 3);
+    const server = await portal.call('POST', '/v1/servers', { token, body: { hostName: 'fresh' } });
+    const path = `/v1/servers/${server.body.serverId}/sessions`;
+    const body = (machineId: string) => ({ userId: account.member.userId, machineId, client: 'browser' });
+    expect((await portal.call('POST', path, { token, body: body('A') })).status).toBe(403);
+    await portal.call('POST', `/v1/servers/${server.body.serverId}/acquisitions`, {
+      token,
+      body: { licenseIds: [serverLicense.licenseId] },
+    });
+    expect((await portal.call('POST', path, { token, body: body('A') })).status).toBe(201);
+    expect((await portal.call('DELETE', `/v1/servers/${server.body.serverId}`, { token })).status).toBe(204);
+    const gone = await portal.call('POST', path, { token, body: body('B') });
+    expect(gone.status).toBe(404);
+  });
+
+  it('serves through an assignment created a moment ago, and not through one deleted a moment ago', async () => {
+    const pool = await licensedPool(3, 'Moments');
+    const token = pool.token;
+    const base = `/v1/licenses/${pool.cal.licenseId}/assignments`;
+    const [auto] = (await portal.call('GET', base, { token })).body.assignments;
+    const [a, b] = await users(pool, 2, ['Drafters']);
+    expect((await signIn(pool, { userId: a, machineId: '1', client: 'browser' })).status).toBe(201);
+    await portal.call('DELETE', `${base}/${auto.assignmentId}`, { token });
+    expect((await signIn(pool, { userId: b, machineId: '2', client: 'browser' })).status).toBe(409);
+    const drafters = await portal.call('POST', base, { token, body: { role: 'Drafters', seats: 1 } });
+    const served = await signIn(pool, { userId: b, machineId: '2', client: 'browser' });
+    expect(served.status).toBe(201);
+    expect(served.body.assignmentId).toBe(drafters.body.assignmentId);
+  });
+});
