@@ -80,24 +80,17 @@ interface SignInInput {
 
 /**
  * What a sign-in reads before its one write: the server's holdings, the account's licenses and assignments.
- * A process keeps it CATALOGUE_TTL_MS so that a busy server's sign-ins cost no read at all. That is safe
- * because the grant transaction re-checks everything a stale copy could get wrong (license valid and not
- * full, assignment present with the same role, under its cap and still leasing automatically, the server
- * still there), and because a sign-in that a cached copy would refuse is decided again on a fresh read.
+ * It is always read after the request arrived, so the seat order of API.md sees every license and assignment
+ * created before the sign-in; sign-ins arriving together share one such read.
  */
 interface Catalogue {
   holdings: Holding[];
   licenses: License[];
   assignments: Assignment[];
 }
-const CATALOGUE_TTL_MS = 2000;
 const MAX_CACHED = 1000;
-const catalogues = new Map<string, { at: number; value: Catalogue }>();
 /** Users are never changed nor removed once created (roles included), so a copy stays right. */
 const knownUsers = new Map<string, User>();
-
-/** A refusal decided on a cached catalogue: decide again on a fresh one. */
-class StaleCatalogue extends Error {}
 
 function remember<V>(map: Map<string, V>, key: string, value: V): void {
   if (map.size >= MAX_CACHED) map.clear();
@@ -128,9 +121,7 @@ function freshCatalogue(
     createAssignmentStore(ctx).listAll(input.accountId),
   ])
     .then(([, holdings, licenses, assignments]) => {
-      const catalogue = { holdings, licenses, assignments };
-      remember(catalogues, key, { at: startedAt, value: catalogue });
-      return catalogue;
+      return { holdings, licenses, assignments };
     })
     .finally(() => {
       if (inFlight.get(key)?.promise === promise) inFlight.delete(key);
@@ -149,30 +140,16 @@ async function loadUser(ctx: TableContext, accountId: string, userId: string): P
   return user;
 }
 
-/** The sign-in: from a recent catalogue when this process has one, else (or when it would refuse) a fresh one. */
+/** The sign-in: one shared fresh read of the catalogue and the user, then the grant. */
 async function signIn(ctx: TableContext, input: SignInInput): Promise<HttpResult> {
   const arrived = Date.now();
   const key = `${ctx.table}|${input.accountId}|${input.serverId}`;
-  const hit = catalogues.get(key);
-  const known = knownUsers.get(`${ctx.table}|${input.accountId}|${input.userId}`);
-  // A recent catalogue, or one being read right now for another sign-in, serves as a cached one.
-  const recent =
-    hit && arrived - hit.at < CATALOGUE_TTL_MS
-      ? hit.value
-      : await inFlight.get(key)?.promise.catch(() => null);
-  if (recent && known) {
-    try {
-      return await signInWith(ctx, input, recent, known, true);
-    } catch (error) {
-      if (!(error instanceof StaleCatalogue)) throw error;
-    }
-  }
   // Every read a grant needs, at once: one round trip before the one write.
   const [catalogue, user] = await Promise.all([
     freshCatalogue(ctx, input, key, arrived),
     loadUser(ctx, input.accountId, input.userId),
   ]);
-  return signInWith(ctx, input, catalogue, user, false);
+  return signInWith(ctx, input, catalogue, user);
 }
 
 /** Who may, which seat in API.md's order, one transaction per attempt, reclaim, then refuse. */
@@ -181,17 +158,12 @@ async function signInWith(
   input: SignInInput,
   catalogue: Catalogue,
   user: User,
-  cached: boolean,
 ): Promise<HttpResult> {
   const { accountId, serverId, now } = input;
   const sessions = createSessionStore(ctx);
   const { holdings, licenses, assignments } = catalogue;
-  /** A refusal from a cached catalogue is never final. */
-  const refuse = (error: Error): never => {
-    throw cached ? new StaleCatalogue() : error;
-  };
   const named = input.licenseId ? licenses.find((l) => l.licenseId === input.licenseId) : null;
-  if (input.licenseId && !named) refuse(new NotFoundError('license'));
+  if (input.licenseId && !named) throw new NotFoundError('license');
   const product = requestedProduct(input.product, named ?? null);
   if (!isSessionProduct(product)) {
     throw new InvalidRequestError(
@@ -205,10 +177,8 @@ async function signInWith(
     now,
   });
   const verdict = admission(state, user.admin);
-  if (verdict === 'unlicensed') refuse(new ServerUnlicensedError());
-  if (verdict === 'refused') refuse(adminOnlyError());
-  // The one admin seat is rare: decide it on fresh data (the server may have been removed meanwhile).
-  if (verdict === 'admin_seat' && cached) throw new StaleCatalogue();
+  if (verdict === 'unlicensed') throw new ServerUnlicensedError();
+  if (verdict === 'refused') throw adminOnlyError();
 
   const fresh = (license: License, assignmentId: string, sessionId: string): Session => ({
     sessionId,
@@ -313,7 +283,7 @@ async function signInWith(
             requireAutomaticLeasing: input.licenseId === undefined,
           }),
         );
-        if (outcome.kind === 'server_gone') refuse(new NotFoundError('server'));
+        if (outcome.kind === 'server_gone') throw new NotFoundError('server');
         if (round === 0) tried.push(candidate);
         if (outcome.kind === 'granted') return { statusCode: 201, body: sessionBody(session) };
         if (outcome.kind === 'already_seated') {
@@ -344,7 +314,6 @@ async function signInWith(
       full.clear();
     }
     if (rejoin) continue;
-    if (cached) throw new StaleCatalogue();
 
     // Counted once, in the row of the first license the portal tried (or would have, when no role of the
     // user has an assignment on it); with no valid license of the product at all there is no row to count in.
