@@ -35,12 +35,12 @@ function start(env: Record<string, string>): Started {
   return { child, output: () => output, exited };
 }
 
-async function waitFor(started: Started, text: string, timeoutMs = 90_000): Promise<void> {
+async function waitFor(started: Started, text: string, timeoutMs = 90_000, mayExit = false): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!started.output().includes(text)) {
     if (Date.now() > deadline)
       throw new Error(`timed out waiting for "${text}"; output:\n${started.output()}`);
-    if (started.child.exitCode !== null) throw new Error(`exited early:\n${started.output()}`);
+    if (!mayExit && started.child.exitCode !== null) throw new Error(`exited early:\n${started.output()}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
