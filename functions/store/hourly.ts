@@ -439,7 +439,12 @@ export async function runHourlyCheck(
     for (const accountId of [...accounts].sort()) {
       const seated = (await store.licensesOf(accountId)).filter((l) => l.kind !== 'server');
       if (seated.length === 0) continue;
-      const usageSessions = await usage.sessionsOverlapping(accountId, window.fromHour, window.toHour);
+      const usageSessions = await usage.sessionsOverlapping(
+        accountId,
+        seated.map((l) => l.licenseId),
+        window.fromHour,
+        window.toHour,
+      );
       const denials = (
         await Promise.all(
           seated.map((l) => usage.denials(accountId, l.licenseId, window.fromHour, window.toHour)),

@@ -19,6 +19,7 @@
 // | Session       | ACCOUNT#<acc>         | SESSION#<sessionId>                     | gsi1: LICENSE_SESSIONS#<lic> / <startedAt>#<id>
 // |               |                       |                                         | gsi2: SERVER_SESSIONS#<srv> / <sessionId>
 // |               |                       |                                         | due: session expiry / roaming end
+// |               |                       |                                         | once ended, gsi2: ENDED_SESSIONS#<acc> / <endedAt>#<id>
 // | SeatLock      | ACCOUNT#<acc>         | SEAT#<product>#<userId>#<machineId>     | one seat per user + PC + product
 // | AdminSeat     | ACCOUNT#<acc>         | ADMIN_SEAT#<serverId>                   | the one admin connection when admin_only/lapsed
 // | Denial        | ACCOUNT#<acc>         | DENIAL#<licenseId>#<at>#<rand>          | refused sign-ins, for reports
@@ -28,7 +29,7 @@
 //
 // Access patterns: an account's licenses, users, servers, assignments of a license, holdings of a server:
 // Query pk = ACCOUNT#<acc> AND begins_with(sk, prefix). Sessions of a license: gsi1. Sessions of a server:
-// gsi2. Work due by time T: Query due index duePk = DUE#<type>#<shard> AND dueSk <= T. Never a Scan.
+// gsi2; sessions of an account that ended after T: gsi2. Work due by time T: Query due index duePk = DUE#<type>#<shard> AND dueSk <= T. Never a Scan.
 
 export const TABLE_DESIGN = {
   partitionKey: 'pk',
@@ -132,6 +133,12 @@ export const keys = {
     gsi2sk: sessionId,
   }),
   sessionsOfServerPk: (serverId: string) => `SERVER_SESSIONS#${serverId}`,
+  /** Ended sessions by end time, per account: usage rollups read only what ended inside their window. */
+  endedSessionsOfAccount: (accountId: string, endedAt: string, sessionId: string) => ({
+    gsi2pk: `ENDED_SESSIONS#${accountId}`,
+    gsi2sk: `${endedAt}#${sessionId}`,
+  }),
+  endedSessionsOfAccountPk: (accountId: string) => `ENDED_SESSIONS#${accountId}`,
   seatLock: (accountId: string, product: string, userId: string, machineId: string): Key => ({
     pk: accountPk(accountId),
     sk: `SEAT#${product}#${userId}#${machineId}`,

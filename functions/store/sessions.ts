@@ -2,7 +2,7 @@
 //
 // Exports others call (the servers and hourly-check code):
 // - createSessionStore(ctx).endSession(accountId, sessionId, reason, now, options?) -> Promise<boolean>
-//     Ends ONE session in ONE TransactWriteItems: marks it ended (endedAt, endReason; removes gsi1/gsi2/due so it
+//     Ends ONE session in ONE TransactWriteItems: marks it ended (endedAt, endReason; moves gsi2 to the account's ended sessions, removes gsi1/due so it
 //     leaves the live indexes), decrements its license's and assignment's `used`, deletes its seat lock (or the
 //     server's admin seat). Conditioned on the session not being ended yet, so a session is ended at most once:
 //     true when THIS call ended it, false when it was already ended, missing, or (options.onlyIfReclaimable)
@@ -386,6 +386,12 @@ export function createSessionStore({ doc, table }: TableContext) {
         ':at': at,
         ':reason': reason,
         ':ttl': Math.floor(now.getTime() / 1000) + ENDED_SESSION_RETENTION_DAYS * 86_400,
+        ...Object.fromEntries(
+          Object.entries(keys.endedSessionsOfAccount(accountId, at, sessionId)).map(([name, value]) => [
+            name === 'gsi2pk' ? ':endedPk' : ':endedSk',
+            value,
+          ]),
+        ),
       };
       let condition = 'attribute_exists(pk) AND attribute_not_exists(endedAt)';
       if (options.onlyIfReclaimable) {
@@ -397,7 +403,7 @@ export function createSessionStore({ doc, table }: TableContext) {
             TableName: table,
             Key: keys.session(accountId, sessionId),
             UpdateExpression:
-              'SET endedAt = :at, endReason = :reason, #ttl = :ttl REMOVE gsi1pk, gsi1sk, gsi2pk, gsi2sk, duePk, dueSk',
+              'SET endedAt = :at, endReason = :reason, #ttl = :ttl, gsi2pk = :endedPk, gsi2sk = :endedSk REMOVE gsi1pk, gsi1sk, duePk, dueSk',
             ConditionExpression: condition,
             ExpressionAttributeNames: { '#ttl': 'ttl' },
             ExpressionAttributeValues: values,

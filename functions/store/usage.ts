@@ -61,22 +61,53 @@ export function createUsageStore({ doc, table }: TableContext, meter: Meter = ne
      * The account's sessions that held a seat at some time in [fromMs, toMs): live ones and ended ones alike
      * (ended sessions are kept, without index entries, for this). Reads the account's kept sessions.
      */
-    async sessionsOverlapping(accountId: string, fromMs: number, toMs: number): Promise<UsageSession[]> {
-      const prefix = keys.session(accountId, '');
-      const items = await queryAll({
-        TableName: table,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
-        FilterExpression: 'startedAt < :to AND (attribute_not_exists(endedAt) OR endedAt > :from)',
-        ProjectionExpression: 'licenseId, startedAt, endedAt, #roles',
+    /**
+     * Sessions of these licenses that overlap [fromMs, toMs): the live ones through each license's index, then
+     * those that ended after fromMs through the account's ended-sessions index; what it reads grows with the
+     * sessions of the window, not with the history the account keeps.
+     */
+    async sessionsOverlapping(
+      accountId: string,
+      licenseIds: readonly string[],
+      fromMs: number,
+      toMs: number,
+    ): Promise<UsageSession[]> {
+      const wanted = new Set(licenseIds);
+      const projection = {
+        ProjectionExpression: 'sessionId, licenseId, startedAt, endedAt, #roles',
         ExpressionAttributeNames: { '#roles': 'roles' },
+      };
+      const live = (
+        await Promise.all(
+          licenseIds.map((licenseId) =>
+            queryAll({
+              TableName: table,
+              IndexName: 'gsi1',
+              KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk < :to',
+              ...projection,
+              ExpressionAttributeValues: { ':pk': keys.sessionsOfLicensePk(licenseId), ':to': iso(toMs) },
+            }),
+          ),
+        )
+      ).flat();
+      // Read after the live ones: a session that ended in between is then found here too, and wins below.
+      const ended = await queryAll({
+        TableName: table,
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk > :from',
+        FilterExpression: 'startedAt < :to',
+        ...projection,
         ExpressionAttributeValues: {
-          ':pk': prefix.pk,
-          ':sk': prefix.sk,
+          ':pk': keys.endedSessionsOfAccountPk(accountId),
           ':from': iso(fromMs),
           ':to': iso(toMs),
         },
       });
-      return items.map((item) => ({
+      const byId = new Map<string, Record<string, unknown>>();
+      for (const item of [...live, ...ended]) {
+        if (wanted.has(item.licenseId as string)) byId.set(item.sessionId as string, item);
+      }
+      return [...byId.values()].map((item) => ({
         licenseId: item.licenseId as string,
         startedAt: item.startedAt as string,
         endedAt: typeof item.endedAt === 'string' ? item.endedAt : undefined,
@@ -217,7 +248,7 @@ export async function usageReport(context: TableContext, request: UsageReportReq
     }),
   );
   if (liveFrom < liveTo) {
-    const sessions = await usage.sessionsOverlapping(accountId, liveFrom, liveTo);
+    const sessions = await usage.sessionsOverlapping(accountId, licenseIds, liveFrom, liveTo);
     for (const licenseId of licenseIds) {
       const denials = await usage.denials(accountId, licenseId, liveFrom, liveTo);
       const own = sessions.filter((session) => session.licenseId === licenseId);
