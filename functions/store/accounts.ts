@@ -1,16 +1,11 @@
 // Accounts, their users, the email index and the license-manager settings.
-import {
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Account, User } from '../../domain/account.js';
 import { EmailTakenError, NotFoundError } from '../../domain/errors.js';
 import type { TableContext } from './client.js';
 import { cancellationReasons, isConditionFailed } from './errors.js';
 import { keys } from './keys.js';
+import { queryAll } from './query.js';
 
 export interface EmailLogin {
   email: string;
@@ -143,30 +138,19 @@ export function createAccountStore({ doc, table }: TableContext) {
     },
 
     async listUsers(accountId: string): Promise<User[]> {
-      const users: User[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const prefix = keys.usersPrefix(accountId);
-        const page = await doc.send(
-          new QueryCommand({
-            TableName: table,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
-            ExpressionAttributeValues: { ':pk': prefix.pk, ':sk': prefix.sk },
-            ExclusiveStartKey: start,
-          }),
-        );
-        for (const item of page.Items ?? []) {
-          users.push({
-            userId: item.userId,
-            accountId: item.accountId,
-            email: item.email,
-            roles: item.roles ?? [],
-            admin: item.admin === true,
-          });
-        }
-        start = page.LastEvaluatedKey;
-      } while (start);
-      return users;
+      const prefix = keys.usersPrefix(accountId);
+      const items = await queryAll(doc, {
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+        ExpressionAttributeValues: { ':pk': prefix.pk, ':sk': prefix.sk },
+      });
+      return items.map((item) => ({
+        userId: item.userId as string,
+        accountId: item.accountId as string,
+        email: item.email as string,
+        roles: (item.roles as string[] | undefined) ?? [],
+        admin: item.admin === true,
+      }));
     },
 
     async getLogin(email: string): Promise<EmailLogin | null> {

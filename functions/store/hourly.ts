@@ -28,6 +28,7 @@ import type { TableContext } from './client.js';
 import { isConditionFailed } from './errors.js';
 import { type DueType, duePartitions, keys } from './keys.js';
 import { licenseFromItem } from './licenses.js';
+import { queryAll } from './query.js';
 import { createSessionStore, sessionFromItem } from './sessions.js';
 import { createUsageStore, type Meter, newMeter } from './usage.js';
 
@@ -64,6 +65,12 @@ function runFromItem(item: Record<string, unknown> | undefined): HourlyRun {
 }
 
 export function createHourlyStore({ doc, table }: TableContext, meter: Meter = newMeter()) {
+  const countItems = (page: { Items?: unknown[] }) => {
+    meter.read += page.Items?.length ?? 0;
+  };
+  const countScanned = (page: { ScannedCount?: number }) => {
+    meter.read += page.ScannedCount ?? 0;
+  };
   return {
     meter,
 
@@ -170,23 +177,18 @@ export function createHourlyStore({ doc, table }: TableContext, meter: Meter = n
     async accountsWithLiveLicenses(): Promise<Set<string>> {
       const accounts = new Set<string>();
       for (const partition of duePartitions('LICENSE')) {
-        let start: Record<string, unknown> | undefined;
-        do {
-          const page = await doc.send(
-            new QueryCommand({
-              TableName: table,
-              IndexName: 'due',
-              KeyConditionExpression: 'duePk = :pk',
-              ProjectionExpression: 'accountId',
-              ExpressionAttributeValues: { ':pk': partition },
-              ExclusiveStartKey: start,
-            }),
-          );
-          meter.read += page.Items?.length ?? 0;
-          for (const item of page.Items ?? [])
-            if (typeof item.accountId === 'string') accounts.add(item.accountId);
-          start = page.LastEvaluatedKey;
-        } while (start);
+        const items = await queryAll(
+          doc,
+          {
+            TableName: table,
+            IndexName: 'due',
+            KeyConditionExpression: 'duePk = :pk',
+            ProjectionExpression: 'accountId',
+            ExpressionAttributeValues: { ':pk': partition },
+          },
+          countItems,
+        );
+        for (const item of items) if (typeof item.accountId === 'string') accounts.add(item.accountId);
       }
       return accounts;
     },
@@ -202,22 +204,16 @@ export function createHourlyStore({ doc, table }: TableContext, meter: Meter = n
     /** Every license of an account (rollups need the CAL and client ones for their denials). */
     async licensesOf(accountId: string): Promise<License[]> {
       const prefix = keys.licensesPrefix(accountId);
-      const out: License[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await doc.send(
-          new QueryCommand({
-            TableName: table,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
-            ExpressionAttributeValues: { ':pk': prefix.pk, ':sk': prefix.sk },
-            ExclusiveStartKey: start,
-          }),
-        );
-        meter.read += page.Items?.length ?? 0;
-        for (const item of page.Items ?? []) out.push(licenseFromItem(item));
-        start = page.LastEvaluatedKey;
-      } while (start);
-      return out;
+      const items = await queryAll(
+        doc,
+        {
+          TableName: table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+          ExpressionAttributeValues: { ':pk': prefix.pk, ':sk': prefix.sk },
+        },
+        countItems,
+      );
+      return items.map(licenseFromItem);
     },
 
     /**
@@ -246,23 +242,17 @@ export function createHourlyStore({ doc, table }: TableContext, meter: Meter = n
     /** The servers of an account that hold (or held) a license: one Query over the account's holdings. */
     async serversHolding(accountId: string, licenseId: string): Promise<string[]> {
       const prefix = keys.allHoldingsPrefix(accountId);
-      const servers: string[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await doc.send(
-          new QueryCommand({
-            TableName: table,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
-            FilterExpression: 'licenseId = :license AND attribute_not_exists(releasedAt)',
-            ExpressionAttributeValues: { ':pk': prefix.pk, ':sk': prefix.sk, ':license': licenseId },
-            ExclusiveStartKey: start,
-          }),
-        );
-        meter.read += page.ScannedCount ?? 0;
-        for (const item of page.Items ?? []) servers.push(item.serverId as string);
-        start = page.LastEvaluatedKey;
-      } while (start);
-      return servers;
+      const items = await queryAll(
+        doc,
+        {
+          TableName: table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+          FilterExpression: 'licenseId = :license AND attribute_not_exists(releasedAt)',
+          ExpressionAttributeValues: { ':pk': prefix.pk, ':sk': prefix.sk, ':license': licenseId },
+        },
+        countScanned,
+      );
+      return items.map((item) => item.serverId as string);
     },
 
     /** The Server licenses a server holds (read from the licenses themselves: renewals live there). */
@@ -286,25 +276,17 @@ export function createHourlyStore({ doc, table }: TableContext, meter: Meter = n
 
     /** The live sessions of a server (gsi2), oldest first. */
     async sessionsOfServer(accountId: string, serverId: string): Promise<Session[]> {
-      const out: Session[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await doc.send(
-          new QueryCommand({
-            TableName: table,
-            IndexName: 'gsi2',
-            KeyConditionExpression: 'gsi2pk = :pk',
-            ExpressionAttributeValues: { ':pk': keys.sessionsOfServerPk(serverId) },
-            ExclusiveStartKey: start,
-          }),
-        );
-        meter.read += page.Items?.length ?? 0;
-        for (const item of page.Items ?? []) {
-          const session = sessionFromItem(item);
-          if (session.accountId === accountId && !session.endedAt) out.push(session);
-        }
-        start = page.LastEvaluatedKey;
-      } while (start);
+      const items = await queryAll(
+        doc,
+        {
+          TableName: table,
+          IndexName: 'gsi2',
+          KeyConditionExpression: 'gsi2pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.sessionsOfServerPk(serverId) },
+        },
+        countItems,
+      );
+      const out = items.map(sessionFromItem).filter((s) => s.accountId === accountId && !s.endedAt);
       return out.sort(
         (a, b) => a.startedAt.localeCompare(b.startedAt) || a.sessionId.localeCompare(b.sessionId),
       );

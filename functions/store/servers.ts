@@ -1,10 +1,11 @@
 // NEXUS servers of an account and their holdings (acquired licenses; a Server license's System seat).
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { BusyError, LicenseExpiredError, NotFoundError, SeatsExhaustedError } from '../../domain/errors.js';
 import { isValidAt, type License } from '../../domain/license.js';
 import type { TableContext } from './client.js';
 import { cancellationReasons } from './errors.js';
 import { keys } from './keys.js';
+import { queryAll } from './query.js';
 
 export interface Server {
   serverId: string;
@@ -85,22 +86,13 @@ export function createServerStore({ doc, table }: TableContext) {
     /** Every holding of a server, released ones included. */
     async holdings(accountId: string, serverId: string): Promise<Holding[]> {
       const prefix = keys.holdingsPrefix(accountId, serverId);
-      const out: Holding[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await doc.send(
-          new QueryCommand({
-            TableName: table,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
-            ExpressionAttributeValues: { ':pk': prefix.pk, ':sk': prefix.sk },
-            ExclusiveStartKey: start,
-            ConsistentRead: true,
-          }),
-        );
-        for (const item of page.Items ?? []) out.push(holdingFromItem(item));
-        start = page.LastEvaluatedKey;
-      } while (start);
-      return out;
+      const items = await queryAll(doc, {
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+        ExpressionAttributeValues: { ':pk': prefix.pk, ':sk': prefix.sk },
+        ConsistentRead: true,
+      });
+      return items.map(holdingFromItem);
     },
 
     /**

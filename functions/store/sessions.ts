@@ -33,6 +33,7 @@ import {
 } from '../../domain/sessions.js';
 import type { GrantOutcome } from '../../domain/seats.js';
 import type { TableContext } from './client.js';
+import { queryPages } from './query.js';
 import { cancellationReasons, isConditionFailed } from './errors.js';
 import { dueAttributes, keys } from './keys.js';
 import { decodeToken, encodeToken, type Page, type PageRequest } from './paging.js';
@@ -453,24 +454,18 @@ export function createSessionStore({ doc, table }: TableContext) {
     /** See the top of this file. */
     async endSessionsOfServer(accountId: string, serverId: string, now: Date): Promise<number> {
       let ended = 0;
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await doc.send(
-          new QueryCommand({
-            TableName: table,
-            IndexName: 'gsi2',
-            KeyConditionExpression: 'gsi2pk = :pk',
-            ExpressionAttributeValues: { ':pk': keys.sessionsOfServerPk(serverId) },
-            ExclusiveStartKey: start,
-          }),
-        );
+      for await (const page of queryPages(doc, {
+        TableName: table,
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.sessionsOfServerPk(serverId) },
+      })) {
         for (const item of page.Items ?? []) {
           const session = sessionFromItem(item);
           if (session.accountId !== accountId) continue;
           if (await store.endSession(accountId, session.sessionId, 'server_removed', now)) ended++;
         }
-        start = page.LastEvaluatedKey;
-      } while (start);
+      }
       return ended;
     },
 

@@ -1,5 +1,5 @@
 // Usage data: sessions and denials of an account for a time range, and the hourly rollups the check writes.
-import { BatchWriteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import {
   bucketStarts,
   ceilHour,
@@ -16,6 +16,7 @@ import {
   usageByHour,
 } from '../../domain/usage.js';
 import type { TableContext } from './client.js';
+import { type QueryInput, queryAll as queryAllPages } from './query.js';
 import { keys } from './keys.js';
 
 /** Counts the items a job reads and writes (the hourly check logs them; the bench prints them). */
@@ -35,17 +36,10 @@ function iso(ms: number): string {
 }
 
 export function createUsageStore({ doc, table }: TableContext, meter: Meter = newMeter()) {
-  async function queryAll(input: ConstructorParameters<typeof QueryCommand>[0]) {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await doc.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+  const queryAll = (input: QueryInput) =>
+    queryAllPages(doc, input, (page) => {
       meter.read += page.ScannedCount ?? page.Items?.length ?? 0;
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return items;
-  }
+    });
 
   return {
     meter,

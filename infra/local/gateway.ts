@@ -4,11 +4,12 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, normalize } from 'node:path';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { type RouteSpec, routeKeyOf, routeList } from '../../functions/api/routes.js';
 import { errorBody } from '../../functions/http/errors.js';
 import { verifyLocalToken } from '../../functions/identity/tokens.js';
 import { loadHandler } from './handlers.js';
+import { lambdaContext } from './lambda-context.js';
 
 /** API Gateway's own payload limit; the handlers enforce the portal's 256 KiB limit below it. */
 const GATEWAY_MAX_BYTES = 10 * 1024 * 1024;
@@ -49,23 +50,6 @@ export function matchRoute(
     if (ok) return { spec: route.spec, pathParameters };
   }
   return null;
-}
-
-function lambdaContext(requestId: string, name: string): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: `local-${name}`,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:local-${name}`,
-    memoryLimitInMB: '512',
-    awsRequestId: requestId,
-    logGroupName: `/aws/lambda/local-${name}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => 30_000,
-    done: () => {},
-    fail: () => {},
-    succeed: () => {},
-  };
 }
 
 function send(
@@ -189,7 +173,7 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, o
   let result: APIGatewayProxyStructuredResultV2;
   try {
     const handler = await loadHandler(match.spec.group);
-    result = await handler(event, lambdaContext(requestId, match.spec.group));
+    result = await handler(event, lambdaContext(match.spec.group, requestId));
   } catch (error) {
     // Lambda would answer 500 for a crashed function; say so without internals.
     console.error(`[local gateway] ${routeKey} crashed:`, error);

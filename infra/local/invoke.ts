@@ -1,6 +1,7 @@
 // `npm run invoke -- <function> events/<source>/<variant>.json`: runs one Lambda handler with a sample event
 // against the local engine, as `sam local invoke` does; prints the handler's result as JSON on stdout.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { lambdaContext } from './lambda-context.js';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -31,22 +32,7 @@ export async function loadFunction(name: FunctionName): Promise<AnyHandler> {
   return (await handlerModules[name as Group]()).handler as AnyHandler;
 }
 
-export function lambdaContext(name: string, requestId = randomUUID()): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: `local-${name}`,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:local-${name}`,
-    memoryLimitInMB: '512',
-    awsRequestId: requestId,
-    logGroupName: `/aws/lambda/local-${name}`,
-    logStreamName: 'local-invoke',
-    getRemainingTimeInMillis: () => 30_000,
-    done: () => {},
-    fail: () => {},
-    succeed: () => {},
-  };
-}
+export { lambdaContext };
 
 /** The ids written in the sample events (events/http); --seed creates data and puts its real ids in their place. */
 export const EXAMPLE_IDS = {
