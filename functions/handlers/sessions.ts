@@ -39,12 +39,13 @@ import { createGroupHandler } from '../http/handler.js';
 import type { HttpResult } from '../http/errors.js';
 import { createAccountStore } from '../store/accounts.js';
 import { createAssignmentStore } from '../store/assignments.js';
+import { createCatalogStore } from '../store/catalog.js';
 import { type TableContext, tableContext } from '../store/client.js';
 import { newId } from '../store/ids.js';
 import { createLicenseStore } from '../store/licenses.js';
 import { pageRequest } from '../store/paging.js';
 import { SEAT_RETRY, withRetry } from '../store/retry.js';
-import { createServerStore, type Holding } from '../store/servers.js';
+import type { Holding } from '../store/servers.js';
 import { createSessionStore } from '../store/sessions.js';
 
 /** Optimistic re-reads of one session (a heartbeat racing a sign-in on the same PC) before answering busy. */
@@ -113,15 +114,11 @@ function freshCatalogue(
   const running = inFlight.get(key);
   if (running && running.startedAt >= notBefore) return running.promise;
   const startedAt = Date.now();
-  const servers = createServerStore(ctx);
-  const promise = Promise.all([
-    servers.require(input.accountId, input.serverId),
-    servers.holdings(input.accountId, input.serverId),
-    createLicenseStore(ctx).listAll(input.accountId),
-    createAssignmentStore(ctx).listAll(input.accountId),
-  ])
-    .then(([, holdings, licenses, assignments]) => {
-      return { holdings, licenses, assignments };
+  const promise = createCatalogStore(ctx)
+    .read(input.accountId)
+    .then(({ licenses, assignments, servers, holdings }) => {
+      if (!servers.some((server) => server.serverId === input.serverId)) throw new NotFoundError('server');
+      return { holdings: holdings.filter((h) => h.serverId === input.serverId), licenses, assignments };
     })
     .finally(() => {
       if (inFlight.get(key)?.promise === promise) inFlight.delete(key);

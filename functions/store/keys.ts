@@ -9,11 +9,11 @@
 // | Account       | ACCOUNT#<acc>         | ACCOUNT                                 | settings live on this item
 // | User          | ACCOUNT#<acc>         | USER#<userId>                           | gsi1: USERS#<acc> / <email>
 // | EmailLogin    | EMAIL#<email>         | EMAIL                                   | uniqueness of email + local password hash
-// | License       | ACCOUNT#<acc>         | LICENSE#<licenseId>                     | due: license expiry (validUntil)
+// | License       | ACCOUNT#<acc>         | CATALOG#LICENSE#<licenseId>             | due: license expiry (validUntil)
 // | CodeLock      | CODE#<activationCode> | CODE                                    | uniqueness of activation codes
-// | Assignment    | ACCOUNT#<acc>         | ASSIGNMENT#<licenseId>#<assignmentId>   | role caps and their used counters
-// | Server        | ACCOUNT#<acc>         | SERVER#<serverId>                       |
-// | Holding       | ACCOUNT#<acc>         | HOLDING#<serverId>#<licenseId>          | a server's acquired license (System seat)
+// | Assignment    | ACCOUNT#<acc>         | CATALOG#ASSIGNMENT#<lic>#<assignmentId> | role caps and their used counters
+// | Server        | ACCOUNT#<acc>         | CATALOG#SERVER#<serverId>               |
+// | Holding       | ACCOUNT#<acc>         | CATALOG#HOLDING#<serverId>#<licenseId>  | a server's acquired license (System seat)
 // | Activation    | ACCOUNT#<acc>         | ACTIVATION#<activationId>               |
 // | Idempotency   | ACCOUNT#<acc>         | IDEMPOTENCY#<licenseId>#<keyHash>       | activation retries
 // | Session       | ACCOUNT#<acc>         | SESSION#<sessionId>                     | gsi1: LICENSE_SESSIONS#<lic> / <startedAt>#<id>
@@ -27,6 +27,7 @@
 // | HourlyRun     | OPS                   | HOURLY_CHECK                            | time of the latest hourly check
 // | DemoSeed      | OPS                   | DEMO_SEED                               | marks that the local demo data exists
 //
+// A sign-in's catalogue (licenses, assignments, servers, holdings): ONE Query begins_with(sk, 'CATALOG#').
 // Access patterns: an account's licenses, users, servers, assignments of a license, holdings of a server:
 // Query pk = ACCOUNT#<acc> AND begins_with(sk, prefix). Sessions of a license: gsi1. Sessions of a server:
 // gsi2; sessions of an account that ended after T: gsi2. Work due by time T: Query due index duePk = DUE#<type>#<shard> AND dueSk <= T. Never a Scan.
@@ -70,6 +71,12 @@ export interface Key {
 
 const accountPk = (accountId: string) => `ACCOUNT#${accountId}`;
 
+/**
+ * Licenses, assignments, servers and holdings share this sort-key prefix, so a sign-in reads everything it
+ * decides on (its "catalogue") with ONE Query: pk = ACCOUNT#<acc> AND begins_with(sk, 'CATALOG#').
+ */
+const CATALOG = 'CATALOG#';
+
 export const keys = {
   account: (accountId: string): Key => ({ pk: accountPk(accountId), sk: 'ACCOUNT' }),
 
@@ -80,35 +87,36 @@ export const keys = {
 
   license: (accountId: string, licenseId: string): Key => ({
     pk: accountPk(accountId),
-    sk: `LICENSE#${licenseId}`,
+    sk: `${CATALOG}LICENSE#${licenseId}`,
   }),
-  licensesPrefix: (accountId: string): Key => ({ pk: accountPk(accountId), sk: 'LICENSE#' }),
+  licensesPrefix: (accountId: string): Key => ({ pk: accountPk(accountId), sk: `${CATALOG}LICENSE#` }),
+  catalog: (accountId: string): Key => ({ pk: accountPk(accountId), sk: CATALOG }),
   codeLock: (activationCode: string): Key => ({ pk: `CODE#${activationCode}`, sk: 'CODE' }),
 
   assignment: (accountId: string, licenseId: string, assignmentId: string): Key => ({
     pk: accountPk(accountId),
-    sk: `ASSIGNMENT#${licenseId}#${assignmentId}`,
+    sk: `${CATALOG}ASSIGNMENT#${licenseId}#${assignmentId}`,
   }),
   assignmentsPrefix: (accountId: string, licenseId?: string): Key => ({
     pk: accountPk(accountId),
-    sk: licenseId ? `ASSIGNMENT#${licenseId}#` : 'ASSIGNMENT#',
+    sk: licenseId ? `${CATALOG}ASSIGNMENT#${licenseId}#` : `${CATALOG}ASSIGNMENT#`,
   }),
 
   server: (accountId: string, serverId: string): Key => ({
     pk: accountPk(accountId),
-    sk: `SERVER#${serverId}`,
+    sk: `${CATALOG}SERVER#${serverId}`,
   }),
-  serversPrefix: (accountId: string): Key => ({ pk: accountPk(accountId), sk: 'SERVER#' }),
+  serversPrefix: (accountId: string): Key => ({ pk: accountPk(accountId), sk: `${CATALOG}SERVER#` }),
   holding: (accountId: string, serverId: string, licenseId: string): Key => ({
     pk: accountPk(accountId),
-    sk: `HOLDING#${serverId}#${licenseId}`,
+    sk: `${CATALOG}HOLDING#${serverId}#${licenseId}`,
   }),
   holdingsPrefix: (accountId: string, serverId: string): Key => ({
     pk: accountPk(accountId),
-    sk: `HOLDING#${serverId}#`,
+    sk: `${CATALOG}HOLDING#${serverId}#`,
   }),
   /** Every holding of the account (the hourly check finds the servers holding an expiring Server license). */
-  allHoldingsPrefix: (accountId: string): Key => ({ pk: accountPk(accountId), sk: 'HOLDING#' }),
+  allHoldingsPrefix: (accountId: string): Key => ({ pk: accountPk(accountId), sk: `${CATALOG}HOLDING#` }),
 
   activation: (accountId: string, activationId: string): Key => ({
     pk: accountPk(accountId),

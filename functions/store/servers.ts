@@ -31,7 +31,7 @@ export interface Holding {
   releasedAt?: string;
 }
 
-function serverFromItem(item: Record<string, unknown>): Server {
+export function serverFromItem(item: Record<string, unknown>): Server {
   return {
     serverId: item.serverId as string,
     accountId: item.accountId as string,
@@ -40,7 +40,7 @@ function serverFromItem(item: Record<string, unknown>): Server {
   };
 }
 
-function holdingFromItem(item: Record<string, unknown>): Holding {
+export function holdingFromItem(item: Record<string, unknown>): Holding {
   return {
     accountId: item.accountId as string,
     serverId: item.serverId as string,

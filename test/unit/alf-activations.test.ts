@@ -67,7 +67,7 @@ beforeEach(() => {
   idempotencyItem = undefined;
   ddb.on(GetCommand).callsFake((input) => {
     const sk = input.Key.sk as string;
-    if (sk === 'LICENSE#lic_1') return { Item: licenseItem };
+    if (sk === 'CATALOG#LICENSE#lic_1') return { Item: licenseItem };
     if (sk.startsWith('IDEMPOTENCY#lic_1#')) return { Item: idempotencyItem };
     if (sk === 'ACTIVATION#act_earlier') return { Item: earlier };
     return {};

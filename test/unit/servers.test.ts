@@ -78,8 +78,8 @@ beforeEach(() => {
   ddb.reset();
   ddb.on(GetCommand).callsFake((input) => {
     const sk = input.Key.sk as string;
-    if (sk === 'SERVER#srv_1') return { Item: serverItem };
-    if (sk === 'LICENSE#lic_1') return { Item: licenseItem };
+    if (sk === 'CATALOG#SERVER#srv_1') return { Item: serverItem };
+    if (sk === 'CATALOG#LICENSE#lic_1') return { Item: licenseItem };
     return {};
   });
   ddb.on(QueryCommand).resolves({ Items: [] });
@@ -95,10 +95,10 @@ describe('acquiring a Server license', () => {
     const items = ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
     expect(items).toHaveLength(3);
     // The server's holdings version moves with every acquisition (a concurrent delete then reads again).
-    expect(items[0]?.Update?.Key).toEqual({ pk: 'ACCOUNT#acc_1', sk: 'SERVER#srv_1' });
+    expect(items[0]?.Update?.Key).toEqual({ pk: 'ACCOUNT#acc_1', sk: 'CATALOG#SERVER#srv_1' });
     expect(items[0]?.Update?.UpdateExpression).toContain('holdingsVersion');
     expect(items[1]?.Put?.Item).toMatchObject({
-      sk: 'HOLDING#srv_1#lic_1',
+      sk: 'CATALOG#HOLDING#srv_1#lic_1',
       entity: 'Holding',
       takesSeat: true,
     });
@@ -177,7 +177,8 @@ describe('deleting a server', () => {
 
   it('frees the System seat with the delete, and reads again when an acquisition slipped in between', async () => {
     ddb.on(GetCommand).callsFake((input) => {
-      if ((input.Key.sk as string) === 'SERVER#srv_1') return { Item: { ...serverItem, holdingsVersion: 1 } };
+      if ((input.Key.sk as string) === 'CATALOG#SERVER#srv_1')
+        return { Item: { ...serverItem, holdingsVersion: 1 } };
       return {};
     });
     ddb.on(QueryCommand).callsFake((input) => {
@@ -193,7 +194,7 @@ describe('deleting a server', () => {
     expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 2);
     const items = ddb.commandCalls(TransactWriteCommand)[1]?.args[0].input.TransactItems ?? [];
     expect(items[0]?.Delete?.ConditionExpression).toContain('holdingsVersion = :version');
-    expect(items[1]?.Update?.Key).toEqual({ pk: 'ACCOUNT#acc_1', sk: 'HOLDING#srv_1#lic_1' });
+    expect(items[1]?.Update?.Key).toEqual({ pk: 'ACCOUNT#acc_1', sk: 'CATALOG#HOLDING#srv_1#lic_1' });
     expect(items[2]?.Update?.UpdateExpression).toBe('SET used = used - :one');
   });
 });

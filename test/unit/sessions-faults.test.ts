@@ -25,7 +25,7 @@ const ACC = 'acc_1';
 
 const license = {
   pk: `ACCOUNT#${ACC}`,
-  sk: 'LICENSE#lic_cal',
+  sk: 'CATALOG#LICENSE#lic_cal',
   entity: 'License',
   licenseId: 'lic_cal',
   accountId: ACC,
@@ -39,14 +39,14 @@ const license = {
 };
 const serverLicense = {
   ...license,
-  sk: 'LICENSE#lic_srv',
+  sk: 'CATALOG#LICENSE#lic_srv',
   licenseId: 'lic_srv',
   product: 'Altium NEXUS Server',
   kind: 'server',
 };
 const assignment = {
   pk: `ACCOUNT#${ACC}`,
-  sk: 'ASSIGNMENT#lic_cal#asg_1',
+  sk: 'CATALOG#ASSIGNMENT#lic_cal#asg_1',
   entity: 'Assignment',
   assignmentId: 'asg_1',
   licenseId: 'lic_cal',
@@ -57,6 +57,7 @@ const assignment = {
   allowRoaming: false,
 };
 const holding = {
+  entity: 'Holding',
   accountId: ACC,
   serverId: 'srv_1',
   licenseId: 'lic_srv',
@@ -80,7 +81,8 @@ function cancelled(codes: string[], items: (Record<string, unknown> | undefined)
 function mockReads() {
   ddb.on(GetCommand).callsFake((input: { Key: { sk: string } }) => {
     const sk = input.Key.sk;
-    if (sk.startsWith('SERVER#')) return { Item: { serverId: 'srv_1', accountId: ACC, hostName: 'h' } };
+    if (sk.startsWith('CATALOG#SERVER#'))
+      return { Item: { serverId: 'srv_1', accountId: ACC, hostName: 'h' } };
     if (sk.startsWith('USER#')) {
       return { Item: { userId: 'usr_1', accountId: ACC, email: 'u@x', roles: ['All Users'], admin: false } };
     }
@@ -107,9 +109,14 @@ function mockReads() {
   });
   ddb.on(QueryCommand).callsFake((input: { ExpressionAttributeValues: Record<string, string> }) => {
     const sk = input.ExpressionAttributeValues[':sk'] ?? '';
-    if (sk.startsWith('HOLDING#')) return { Items: [holding] };
-    if (sk.startsWith('LICENSE#')) return { Items: [license, serverLicense] };
-    if (sk.startsWith('ASSIGNMENT#')) return { Items: [assignment] };
+    // A sign-in reads its whole catalogue in one Query.
+    if (sk === 'CATALOG#') {
+      const server = { entity: 'Server', serverId: 'srv_1', accountId: ACC, hostName: 'h' };
+      return { Items: [assignment, holding, license, serverLicense, server] };
+    }
+    if (sk.startsWith('CATALOG#HOLDING#')) return { Items: [holding] };
+    if (sk.startsWith('CATALOG#LICENSE#')) return { Items: [license, serverLicense] };
+    if (sk.startsWith('CATALOG#ASSIGNMENT#')) return { Items: [assignment] };
     return { Items: [] };
   });
 }
