@@ -59,8 +59,13 @@ export class SeatsExhaustedError extends DomainError {
 }
 export class LicenseExpiredError extends DomainError {
   readonly code = 'license_expired' as const;
-  constructor(licenseId: string) {
-    super(`License ${licenseId} has expired; renew it before using it.`);
+  /** validFrom: given when the license has not started yet (it is refused with the same code). */
+  constructor(licenseId: string, validFrom?: string) {
+    super(
+      validFrom
+        ? `License ${licenseId} is not valid until ${validFrom}; use it from then on.`
+        : `License ${licenseId} has expired; renew it before using it.`,
+    );
   }
 }
 export class IdempotencyKeyReusedError extends DomainError {

@@ -1,4 +1,5 @@
 // Licenses: issuing, calendar-month terms, status at a given time, renewal and activation codes.
+import { LicenseExpiredError } from './errors.js';
 import { type LicenseKind, kindOf, type Product } from './products.js';
 import { addCalendarMonths } from './time.js';
 
@@ -83,4 +84,15 @@ export function formatActivationCode(randomBytes: Uint8Array): string {
 
 export function withStatus(license: License, now: Date): License & { status: LicenseStatus } {
   return { ...license, status: licenseStatus(license, now) };
+}
+
+/**
+ * Why a server cannot acquire this license now, or null when it can: expired, or not started yet (API.md
+ * names one code, license_expired, for both; the message says which).
+ */
+export function acquisitionRefusal(license: License, now: Date): LicenseExpiredError | null {
+  const status = licenseStatus(license, now);
+  if (status === 'not_yet_valid') return new LicenseExpiredError(license.licenseId, license.validFrom);
+  if (status === 'expired') return new LicenseExpiredError(license.licenseId);
+  return null;
 }

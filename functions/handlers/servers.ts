@@ -1,12 +1,7 @@
 // NEXUS servers: register, delete (ends sessions, frees System seats), acquire From cloud, import From file, status.
 import { alfValueProblem, describeVerdict, verifyAlf } from '../../domain/alf.js';
-import {
-  InvalidLicenseFileError,
-  InvalidRequestError,
-  LicenseExpiredError,
-  NotFoundError,
-} from '../../domain/errors.js';
-import { type License, licenseStatus } from '../../domain/license.js';
+import { InvalidLicenseFileError, InvalidRequestError, NotFoundError } from '../../domain/errors.js';
+import { acquisitionRefusal, type License } from '../../domain/license.js';
 import { createGroupHandler } from '../http/handler.js';
 import { loadServerStateDetail } from '../services/server-state.js';
 import { keySource, signer } from '../signing/index.js';
@@ -39,7 +34,8 @@ async function acquire(
   for (const licenseId of licenseIds) licenses.push(await licenseStore.require(server.accountId, licenseId));
   // Any unusable license refuses the whole request before anything is written; the transaction checks again.
   for (const license of licenses) {
-    if (licenseStatus(license, now) !== 'valid') throw new LicenseExpiredError(license.licenseId);
+    const refusal = acquisitionRefusal(license, now);
+    if (refusal) throw refusal;
   }
   // A holding that appeared between our read and our write means a concurrent request of this same server
   // took it: read again and acquire what is still missing.

@@ -1,7 +1,7 @@
 // NEXUS servers of an account and their holdings (acquired licenses; a Server license's System seat).
 import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { BusyError, LicenseExpiredError, NotFoundError, SeatsExhaustedError } from '../../domain/errors.js';
-import { isValidAt, type License } from '../../domain/license.js';
+import { BusyError, NotFoundError, SeatsExhaustedError } from '../../domain/errors.js';
+import { acquisitionRefusal, type License } from '../../domain/license.js';
 import type { TableContext } from './client.js';
 import { cancellationReasons } from './errors.js';
 import { keys } from './keys.js';
@@ -274,7 +274,8 @@ export class HoldingExistsError extends Error {
 
 /** Why a license's condition failed: it is not valid at `now` (the term was read just before), else it is full. */
 function refusalError(license: License, now: Date): Error {
-  if (!isValidAt(license, now)) return new LicenseExpiredError(license.licenseId);
+  const refusal = acquisitionRefusal(license, now);
+  if (refusal) return refusal;
   return new SeatsExhaustedError(
     `License ${license.licenseId} has no free System seat: every seat is held by another server; delete a server that no longer needs it, or ask for more seats.`,
   );
