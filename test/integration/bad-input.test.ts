@@ -198,3 +198,54 @@ describe('random bodies (property)', () => {
     );
   });
 });
+
+describe('random query strings (property)', () => {
+  it('never answers 5xx on the routes that take a query, and answers errors in the documented shape', async () => {
+    const withQuery = routeList.filter((spec) => spec.query);
+    const names = fc.constantFrom(
+      'limit',
+      'nextToken',
+      'product',
+      'validOnly',
+      'from',
+      'to',
+      'interval',
+      'licenseId',
+      'role',
+      'format',
+      'x',
+    );
+    const values = fc.oneof(
+      fc.string({ maxLength: 12 }),
+      fc.integer({ min: -5, max: 500 }).map(String),
+      fc.constantFrom(
+        'true',
+        'hour',
+        'day',
+        'csv',
+        '2026-11-01T00:00:00Z',
+        '2026-11-02T00:00:00Z',
+        '2020-01-01T00:00:00Z',
+        '',
+      ),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...withQuery),
+        fc.dictionary(names, values, { maxKeys: 5 }),
+        async (spec, query) => {
+          const search = new URLSearchParams(query).toString();
+          const res = await portal.call(spec.method, `${pathWith(spec, {})}?${search}`, {
+            token: tokenFor(spec),
+          });
+          expect(res.status, `${spec.method} ${spec.path}?${search} -> ${res.text}`).toBeLessThan(500);
+          if (res.status >= 400) {
+            expect(Object.keys(res.body)).toEqual(['error']);
+            expect(res.body.error.code).toMatch(/^[a-z_]+$/);
+          }
+        },
+      ),
+      { numRuns: Number(process.env.FC_RUNS ?? 150) },
+    );
+  });
+});
