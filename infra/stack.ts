@@ -25,6 +25,7 @@ import {
   TABLE_READ_ACTIONS,
   TABLE_WRITE_ACTIONS,
 } from './constructs/access.js';
+import { Dashboard, webRootOf } from './constructs/dashboard.js';
 import { PortalFunction } from './constructs/portal-function.js';
 
 export interface LicensePortalStackProps extends StackProps {
@@ -37,6 +38,8 @@ export interface LicensePortalStackProps extends StackProps {
    * with them are valid: asymmetric KMS keys do not rotate, so rotating means a new key and keeping the old.
    */
   retiredSigningKeyArns?: string[];
+  /** Custom domain of the dashboard and its ACM certificate (us-east-1); without it, the CloudFront domain. */
+  dashboardDomain?: { name: string; certificateArn: string };
   /** Root of the repository (where functions/ lives); defaults to the working directory. */
   projectRoot?: string;
 }
@@ -65,6 +68,7 @@ export class LicensePortalStack extends Stack {
   /** The current signing key first, then the retired ones still published. */
   readonly publishedKeyArns: string[];
   readonly functions: Partial<Record<FunctionName, PortalFunction>> = {};
+  readonly dashboard: Dashboard;
 
   constructor(scope: Construct, id: string, props: LicensePortalStackProps) {
     super(scope, id, props);
@@ -241,6 +245,19 @@ export class LicensePortalStack extends Stack {
       ],
     });
 
+    // The dashboard (web/) and the API on one CloudFront origin, so the page's same-origin calls reach the API.
+    this.dashboard = new Dashboard(this, 'Dashboard', {
+      api: this.api,
+      userPoolClientId: this.userPoolClient.userPoolClientId,
+      webRoot: webRootOf(root),
+      logRetention,
+      ...(props.dashboardDomain ? { domain: props.dashboardDomain } : {}),
+    });
+
+    new CfnOutput(this, 'DashboardUrl', {
+      value: `https://${props.dashboardDomain?.name ?? this.dashboard.distribution.distributionDomainName}`,
+      description: 'The dashboard (sign in with a Cognito user); the API is also served here under /v1',
+    });
     new CfnOutput(this, 'ApiUrl', { value: stage.url, description: 'Base URL of the portal API' });
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', {

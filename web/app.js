@@ -1,4 +1,5 @@
-// The dashboard's behaviour: signs in, calls the portal's HTTP API (same origin) and renders its answers.
+// The dashboard's behaviour: signs in (Cognito in AWS, the local token route locally), calls the portal's HTTP API
+// (same origin) and renders its answers.
 
 const TOKEN_KEY = 'portal.token';
 const EMAIL_KEY = 'portal.email';
@@ -276,6 +277,91 @@ function signOut(message) {
   if (message) flash(message);
 }
 
+/**
+ * Where the page signs in. Deployed, CloudFront serves /config.json ({region, userPoolClientId}, written by the
+ * stack) and the page signs in with Cognito; the local runtime has no such file (404), so the page uses its
+ * POST /v1/auth/token instead. Read once at start; a failure means "local".
+ */
+const configReady = (async () => {
+  try {
+    const response = await fetch('/config.json', { cache: 'no-store' });
+    if (!response.ok) return null;
+    const config = await response.json();
+    const valid =
+      typeof config?.userPoolClientId === 'string' &&
+      /^[\w+]+$/.test(config.userPoolClientId) &&
+      typeof config.region === 'string' &&
+      /^[a-z]{2}(-[a-z]+)+-\d+$/.test(config.region);
+    return valid ? { region: config.region, userPoolClientId: config.userPoolClientId } : null;
+  } catch {
+    return null;
+  }
+})();
+
+/** Cognito's answers to a failed InitiateAuth, in words for people; others show Cognito's own message. */
+const COGNITO_ERRORS = {
+  NotAuthorizedException: 'Incorrect email or password.',
+  UserNotFoundException: 'Incorrect email or password.',
+  PasswordResetRequiredException: 'Your password must be reset; ask your portal operator.',
+  UserNotConfirmedException: 'Your account is not confirmed yet; ask your portal operator.',
+  TooManyRequestsException: 'Too many sign-in attempts; wait a minute and try again.',
+};
+
+/**
+ * Signs in with Cognito's USER_PASSWORD_AUTH (a plain HTTPS call, no SDK) and returns the ID token: the API's
+ * JWT authorizer checks ID tokens, whose audience is the app client and which carry custom:account.
+ */
+async function cognitoSignIn(config, username, password) {
+  let response;
+  try {
+    response = await fetch(`https://cognito-idp.${config.region}.amazonaws.com/`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': 'AWSCognitoIdentityProviderService.InitiateAuth',
+      },
+      body: JSON.stringify({
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        ClientId: config.userPoolClientId,
+        AuthParameters: { USERNAME: username, PASSWORD: password },
+      }),
+    });
+  } catch {
+    throw new ApiError(
+      0,
+      'network_error',
+      'The sign-in service cannot be reached; check your connection and try again.',
+    );
+  }
+  const answer = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    const type = String(answer.__type ?? '')
+      .split('#')
+      .pop();
+    const message =
+      COGNITO_ERRORS[type] ?? answer.message ?? `Sign-in failed (${response.status}); try again.`;
+    throw new ApiError(response.status, type || 'sign_in_failed', message);
+  }
+  const idToken = answer.AuthenticationResult?.IdToken;
+  if (!idToken) {
+    // A challenge (MFA code, new password) that this page cannot answer yet.
+    throw new ApiError(
+      0,
+      'challenge',
+      `Your account needs a sign-in step this page does not offer (${answer.ChallengeName ?? 'unknown'}); ask your portal operator.`,
+    );
+  }
+  return idToken;
+}
+
+/** Returns the bearer token for the API: Cognito's ID token in AWS, the local runtime's token locally. */
+async function signInFor(username, password) {
+  const config = await configReady;
+  if (config) return cognitoSignIn(config, username, password);
+  const answer = await api('POST', '/v1/auth/token', { body: { username, password }, auth: false });
+  return answer.accessToken;
+}
+
 $('signin-form').addEventListener('submit', async (event) => {
   event.preventDefault();
   const form = event.currentTarget;
@@ -284,10 +370,8 @@ $('signin-form').addEventListener('submit', async (event) => {
   if (!username || !password) return showError('signin-error', 'Enter your email and password.');
   showError('signin-error', null);
   try {
-    const answer = await busy(form, () =>
-      api('POST', '/v1/auth/token', { body: { username, password }, auth: false }),
-    );
-    session.save(answer.accessToken, username);
+    const token = await busy(form, () => signInFor(username, password));
+    session.save(token, username);
     $('signin-password').value = '';
     if (!location.hash) location.hash = '#licenses';
     else await route();

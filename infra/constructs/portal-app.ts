@@ -26,10 +26,27 @@ export function createPortalApp(props: AppProps = {}): { app: App; stack: Licens
       );
     }
   }
+  // Optional custom domain of the dashboard: both or neither (the certificate must be in us-east-1 for CloudFront).
+  const dashboardDomain = String(app.node.tryGetContext('dashboardDomain') ?? '').trim();
+  const dashboardCertificateArn = String(app.node.tryGetContext('dashboardCertificateArn') ?? '').trim();
+  if (Boolean(dashboardDomain) !== Boolean(dashboardCertificateArn)) {
+    throw new Error('dashboardDomain and dashboardCertificateArn go together: give both or neither.');
+  }
+  if (
+    dashboardCertificateArn &&
+    !/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]+$/.test(dashboardCertificateArn)
+  ) {
+    throw new Error(
+      `dashboardCertificateArn: "${dashboardCertificateArn}" is not an ACM certificate ARN in us-east-1 (CloudFront requires us-east-1).`,
+    );
+  }
   const stack = new LicensePortalStack(app, `LicensePortal-${stage}`, {
     stage,
     logRetentionDays,
     retiredSigningKeyArns: retired,
+    ...(dashboardDomain
+      ? { dashboardDomain: { name: dashboardDomain, certificateArn: dashboardCertificateArn } }
+      : {}),
     description: `Altium NEXUS cloud license portal (${stage})`,
     env: {
       account: process.env.CDK_DEFAULT_ACCOUNT,

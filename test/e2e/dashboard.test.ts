@@ -395,3 +395,78 @@ describe('dashboard: roles, reports and settings', () => {
     await page.close();
   });
 });
+
+describe('dashboard: where it signs in', () => {
+  it('signs in locally through POST /v1/auth/token: /config.json is absent and nothing leaves the origin', async () => {
+    const page = await browser.newPage();
+    const seen: { method: string; url: string }[] = [];
+    page.on('request', (request) => seen.push({ method: request.method(), url: request.url() }));
+    const config = page.waitForResponse((response) => response.url() === `${portal.url}/config.json`);
+    await page.goto(portal.url);
+    expect((await config).status()).toBe(404);
+    await page.getByLabel('Email').fill(acme.admin.email);
+    await page.getByLabel('Password').fill(acme.admin.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Licenses', level: 1 }).waitFor();
+    expect(seen).toContainEqual({ method: 'POST', url: `${portal.url}/v1/auth/token` });
+    expect(seen.filter(({ url }) => !url.startsWith(portal.url))).toEqual([]);
+    await page.close();
+  });
+
+  it('signs in with Cognito when /config.json names a user pool client, and sends the ID token to the API', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    const seen: string[] = [];
+    page.on('request', (request) => seen.push(`${request.method()} ${request.url()}`));
+    // As deployed: CloudFront serves config.json; Cognito is played here (the network is closed).
+    await page.route(`${portal.url}/config.json`, (route) =>
+      route.fulfill({ json: { region: 'eu-west-1', userPoolClientId: '1example23456789' } }),
+    );
+    const cognitoCalls: { headers: Record<string, string>; body: any }[] = [];
+    await page.route('https://cognito-idp.eu-west-1.amazonaws.com/', async (route) => {
+      const request = route.request();
+      const body = request.postDataJSON();
+      cognitoCalls.push({ headers: request.headers(), body });
+      const cors = { 'access-control-allow-origin': '*', 'access-control-allow-headers': '*' };
+      if (request.method() === 'OPTIONS') return route.fulfill({ status: 200, headers: cors });
+      if (body.AuthParameters.PASSWORD !== acme.admin.password) {
+        return route.fulfill({
+          status: 400,
+          headers: cors,
+          json: { __type: 'NotAuthorizedException', message: 'Incorrect username or password.' },
+        });
+      }
+      // The local runtime's token stands in for Cognito's ID token: the local API accepts it.
+      return route.fulfill({
+        headers: cors,
+        json: { AuthenticationResult: { IdToken: acme.admin.token, AccessToken: 'not-for-the-api' } },
+      });
+    });
+    await page.goto(portal.url);
+    await page.getByLabel('Email').fill(acme.admin.email);
+    await page.getByLabel('Password').fill('wrong password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.locator('#signin-error').textContent()).toBe('Incorrect email or password.');
+
+    await page.getByLabel('Password').fill(acme.admin.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Licenses', level: 1 }).waitFor();
+    await expect.poll(() => licenseRows(page).count()).toBe(4);
+
+    const initiate = cognitoCalls.filter((call) => call.body).at(-1);
+    expect(initiate?.headers['content-type']).toBe('application/x-amz-json-1.1');
+    expect(initiate?.headers['x-amz-target']).toBe('AWSCognitoIdentityProviderService.InitiateAuth');
+    expect(initiate?.body).toEqual({
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      ClientId: '1example23456789',
+      AuthParameters: { USERNAME: acme.admin.email, PASSWORD: acme.admin.password },
+    });
+    expect(seen).not.toContain(`POST ${portal.url}/v1/auth/token`);
+    expect(await page.evaluate(() => (globalThis as any).sessionStorage.getItem('portal.token'))).toBe(
+      acme.admin.token,
+    );
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});

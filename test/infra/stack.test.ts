@@ -1,5 +1,6 @@
 // The synthesized stack (bundling skipped): cdk-nag clean, every route with the right authorizer and function,
-// the hourly schedule, least-privilege IAM per function, and the stage/log-retention context flowing through.
+// the hourly schedule, least-privilege IAM per function, the dashboard (private bucket, CloudFront, config.json)
+// and the stage/log-retention context flowing through.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -152,11 +153,13 @@ describe('functions', () => {
   it('deploys one function per route group with deployed routes plus the hourly check', () => {
     expect(Object.keys(stack.functions).sort()).toEqual([...DEPLOYED_GROUPS, 'scheduled'].sort());
     expect(DEPLOYED_GROUPS).not.toContain('auth');
-    expect(ofType('AWS::Lambda::Function')).toHaveLength(DEPLOYED_GROUPS.length + 1);
+    // Plus aws-cdk-lib's BucketDeployment function, which copies web/ into the dashboard bucket on deploy.
+    expect(ofType('AWS::Lambda::Function')).toHaveLength(DEPLOYED_GROUPS.length + 2);
   });
 
   it('runs every function on arm64 with a current Node.js runtime, source maps and its own log group', () => {
-    for (const [, fn] of ofType('AWS::Lambda::Function')) {
+    for (const portalFunction of Object.values(stack.functions)) {
+      const fn = resources[logicalIdOf(portalFunction.function)] as { Properties: any };
       expect(fn.Properties.Runtime).toMatch(/^nodejs(22|24)\.x$/);
       expect(fn.Properties.Architectures).toEqual(['arm64']);
       expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
@@ -332,6 +335,159 @@ describe('data and identity', () => {
     expect(client.Properties.ReadAttributes).toEqual(
       expect.arrayContaining(['custom:account', 'custom:admin', 'custom:operator']),
     );
+  });
+});
+
+describe('dashboard', () => {
+  const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
+  const ALL_VIEWER_EXCEPT_HOST_HEADER = 'b689b0a8-53d0-40ab-baf2-68738e2966ac';
+  const siteId = () => logicalIdOf(stack.dashboard.bucket);
+  const distribution = () =>
+    resources[logicalIdOf(stack.dashboard.distribution)]?.Properties.DistributionConfig;
+  const originOf = (behavior: { TargetOriginId: string }) =>
+    distribution().Origins.find((origin: any) => origin.Id === behavior.TargetOriginId);
+
+  it('keeps the site bucket private: public access blocked, no ACLs, encrypted, HTTPS only', () => {
+    const site = resources[siteId()]?.Properties;
+    expect(site.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    expect(site.OwnershipControls.Rules).toEqual([{ ObjectOwnership: 'BucketOwnerEnforced' }]);
+    expect(site.AccessControl).toBeUndefined();
+    expect(site.WebsiteConfiguration).toBeUndefined();
+    expect(site.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault).toEqual({
+      SSEAlgorithm: 'AES256',
+    });
+    expect(site.LoggingConfiguration.DestinationBucketName).toEqual({
+      Ref: logicalIdOf(stack.dashboard.logBucket),
+    });
+    const [, policy] = ofType('AWS::S3::BucketPolicy').find(
+      ([, candidate]) => candidate.Properties.Bucket.Ref === siteId(),
+    ) ?? ['', { Properties: null }];
+    const statements = policy.Properties.PolicyDocument.Statement;
+    expect(statements).toContainEqual(
+      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    );
+    // The only reader is this distribution (Origin Access Control), never a public principal.
+    const allows = statements.filter((statement: any) => statement.Effect === 'Allow');
+    expect(allows).toHaveLength(1);
+    expect(allows[0].Principal).toEqual({ Service: 'cloudfront.amazonaws.com' });
+    expect(allows[0].Action).toBe('s3:GetObject');
+    expect(JSON.stringify(allows[0].Condition)).toContain(logicalIdOf(stack.dashboard.distribution));
+  });
+
+  it('serves the bucket through Origin Access Control as the default behaviour, redirecting to HTTPS', () => {
+    const config = distribution();
+    const fallback = config.DefaultCacheBehavior;
+    expect(fallback.ViewerProtocolPolicy).toBe('redirect-to-https');
+    expect(fallback.AllowedMethods).toEqual(['GET', 'HEAD']);
+    const origin = originOf(fallback);
+    expect(origin.DomainName).toEqual({ 'Fn::GetAtt': [siteId(), 'RegionalDomainName'] });
+    expect(origin.OriginAccessControlId).toBeDefined();
+    expect(ofType('AWS::CloudFront::OriginAccessControl')).toHaveLength(1);
+    expect(config.DefaultRootObject).toBe('index.html');
+    expect(config.Logging.Bucket).toEqual({
+      'Fn::GetAtt': [logicalIdOf(stack.dashboard.logBucket), 'RegionalDomainName'],
+    });
+  });
+
+  it('sends /v1/*, /openapi.json and /health to the HTTP API uncached, with every viewer header but Host', () => {
+    const behaviors = distribution().CacheBehaviors;
+    expect(behaviors.map((behavior: any) => behavior.PathPattern).sort()).toEqual(
+      ['/health', '/openapi.json', '/v1/*'].sort(),
+    );
+    for (const behavior of behaviors) {
+      expect(behavior.CachePolicyId, behavior.PathPattern).toBe(CACHING_DISABLED);
+      expect(behavior.OriginRequestPolicyId, behavior.PathPattern).toBe(ALL_VIEWER_EXCEPT_HOST_HEADER);
+      expect(behavior.ViewerProtocolPolicy, behavior.PathPattern).toBe('https-only');
+      expect(behavior.AllowedMethods).toEqual(
+        expect.arrayContaining(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
+      );
+      const origin = originOf(behavior);
+      expect(JSON.stringify(origin.DomainName)).toContain(logicalIdOf(stack.api));
+      expect(JSON.stringify(origin.DomainName)).toContain('.execute-api.');
+      expect(origin.CustomOriginConfig).toEqual({
+        OriginProtocolPolicy: 'https-only',
+        OriginSSLProtocols: ['TLSv1.2'],
+      });
+    }
+  });
+
+  it("sends the page a CSP that lets it reach only its own origin and Cognito of the stack's region", () => {
+    const [, headers] = ofType('AWS::CloudFront::ResponseHeadersPolicy')[0] ?? ['', { Properties: null }];
+    const security = headers.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig;
+    const csp = JSON.stringify(security.ContentSecurityPolicy.ContentSecurityPolicy);
+    expect(csp).toContain("connect-src 'self' https://cognito-idp.");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(security.StrictTransportSecurity.Override).toBe(true);
+  });
+
+  it('deploys web/ and a generated config.json naming the region and the app client', () => {
+    const deployments = ofType('Custom::CDKBucketDeployment');
+    expect(deployments).toHaveLength(1);
+    const deployment = deployments[0]?.[1] as { Properties: any };
+    expect(deployment.Properties.DestinationBucketName).toEqual({ Ref: siteId() });
+    expect(deployment.Properties.DistributionPaths).toEqual(['/*']);
+    const keys: string[] = deployment.Properties.SourceObjectKeys;
+    const assets = keys.map((key) => join(outdir, `asset.${key.replace(/\.zip$/, '')}`));
+    const index = readFileSync(join(assets[0] ?? '', 'index.html'), 'utf8');
+    expect(index).toContain('<script type="module" src="/app.js"></script>');
+    const config = JSON.parse(readFileSync(join(assets[1] ?? '', 'config.json'), 'utf8'));
+    expect(Object.keys(config).sort()).toEqual(['region', 'userPoolClientId']);
+    // The client id is a deploy-time value: a marker replaced with the app client's Ref.
+    const markers = deployment.Properties.SourceMarkers[1];
+    expect(markers[config.userPoolClientId]).toEqual({ Ref: logicalIdOf(stack.userPoolClient) });
+  });
+
+  it('lets the app client sign in with USER_PASSWORD_AUTH and refresh tokens', () => {
+    const client = resources[logicalIdOf(stack.userPoolClient)]?.Properties;
+    expect(client.ExplicitAuthFlows).toEqual(
+      expect.arrayContaining(['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']),
+    );
+    expect(client.GenerateSecret).toBe(false);
+  });
+
+  it('outputs the dashboard URL', () => {
+    const outputs = template.toJSON().Outputs;
+    expect(outputs.DashboardUrl.Value).toEqual({
+      'Fn::Join': [
+        '',
+        ['https://', { 'Fn::GetAtt': [logicalIdOf(stack.dashboard.distribution), 'DomainName'] }],
+      ],
+    });
+  });
+
+  it('uses a custom domain with TLSv1.2_2021 at least when one is given', () => {
+    const arn = 'arn:aws:acm:us-east-1:123456789012:certificate/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const context = { 'aws:cdk:bundling-stacks': [] };
+    const custom = createPortalApp({
+      context: { ...context, dashboardDomain: 'licenses.example.com', dashboardCertificateArn: arn },
+    });
+    const config = Template.fromStack(custom.stack).findResources('AWS::CloudFront::Distribution');
+    const [distributionConfig] = Object.values(config).map(
+      (resource: any) => resource.Properties.DistributionConfig,
+    );
+    expect(distributionConfig.Aliases).toEqual(['licenses.example.com']);
+    expect(distributionConfig.ViewerCertificate).toEqual({
+      AcmCertificateArn: arn,
+      MinimumProtocolVersion: 'TLSv1.2_2021',
+      SslSupportMethod: 'sni-only',
+    });
+    expect(() =>
+      createPortalApp({ context: { ...context, dashboardDomain: 'licenses.example.com' } }),
+    ).toThrow(/go together/);
+    expect(() =>
+      createPortalApp({
+        context: {
+          ...context,
+          dashboardDomain: 'x.example.com',
+          dashboardCertificateArn: arn.replace('us-east-1', 'eu-west-1'),
+        },
+      }),
+    ).toThrow(/us-east-1/);
   });
 });
 
