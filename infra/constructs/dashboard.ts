@@ -183,6 +183,8 @@ export class Dashboard extends Construct {
         }),
       ],
       destinationBucket: this.bucket,
+      // Empties the bucket when the stack goes, so that the bucket (RemovalPolicy.DESTROY) can go too.
+      retainOnDelete: false,
       // The page, script and config change together on a deploy; browsers revalidate rather than keep stale copies.
       cacheControl: [s3deploy.CacheControl.fromString('no-cache')],
       distribution: this.distribution,
