@@ -49,7 +49,9 @@ function status(account: TestAccount, serverId: string) {
 describe('acquiring From cloud', () => {
   it('refuses a license that has not started yet with license_expired, saying when it starts', async () => {
     const serverId = await register(acme, 'nexus-early');
-    const future = await portal.issueLicense(acme.accountId, SERVER, 1, { validFrom: '2099-01-01T00:00:00Z' });
+    const future = await portal.issueLicense(acme.accountId, SERVER, 1, {
+      validFrom: '2099-01-01T00:00:00Z',
+    });
     const res = await acquire(acme, serverId, [future.licenseId]);
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('license_expired');
