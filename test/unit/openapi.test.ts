@@ -1,5 +1,7 @@
 // The OpenAPI document is generated from the one route table: every route is in it, with its statuses.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { OPENAPI_FILE, renderOpenApi } from '../../scripts/openapi.js';
 import { buildOpenApiDocument } from '../../functions/api/openapi.js';
 import { routeList } from '../../functions/api/routes.js';
 
@@ -46,5 +48,9 @@ describe('OpenAPI document', () => {
       'Altium NEXUS Server CAL',
       'Altium NEXUS',
     ]);
+  });
+
+  it('is committed as docs/openapi.json, up to date (run `npm run openapi` after changing a route)', () => {
+    expect(readFileSync(OPENAPI_FILE, 'utf8')).toBe(renderOpenApi());
   });
 });
