@@ -2,14 +2,16 @@
 import { handler } from '../../functions/handlers/scheduled.js';
 
 const HOUR_MS = 3_600_000;
-/** A first run shortly after start-up reclaims what expired while the portal was stopped. */
-const FIRST_RUN_DELAY_MS = 5_000;
 
 /**
- * Runs the check after start-up and then at each full UTC hour, as of the later of the real time and the latest
- * run (a test or demo that moved the clock forward keeps it there). Timers never keep the process alive.
+ * Runs the check at each full UTC hour, as EventBridge's rate(1 hour) does, as of the later of the real time and
+ * the latest run (a test or demo that moved the clock forward keeps it there). There is deliberately no run at
+ * start-up: a run moves the latest-run time, and a client that starts the portal and then runs the check with
+ * an explicit `now` taken just before should not be refused for it. Sessions that expired while the portal was
+ * stopped are reclaimed by the next hourly run, or at once by a sign-in that finds their license full.
+ * Timers never keep the process alive.
  */
-export function startHourlyTimer(options: { firstRunDelayMs?: number } = {}): { stop(): void } {
+export function startHourlyTimer(): { stop(): void } {
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
   const run = async () => {
@@ -26,7 +28,7 @@ export function startHourlyTimer(options: { firstRunDelayMs?: number } = {}): { 
     }, delay);
     timer.unref();
   };
-  schedule(options.firstRunDelayMs ?? FIRST_RUN_DELAY_MS);
+  schedule(HOUR_MS - (Date.now() % HOUR_MS));
   return {
     stop() {
       stopped = true;

@@ -1,4 +1,4 @@
-// The local stand-in for the EventBridge rule: a first run soon after start, then one at each full UTC hour.
+// The local stand-in for the EventBridge rule: one run at each full UTC hour, none at start-up.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 const runs: number[] = [];
@@ -23,15 +23,15 @@ describe('local hourly timer', () => {
     vi.restoreAllMocks();
   });
 
-  it('runs after start-up and then at every full hour, also after a failed run, until stopped', async () => {
-    const timer = startHourlyTimer({ firstRunDelayMs: 1000 });
-    await vi.advanceTimersByTimeAsync(1000);
-    expect(runs.map((t) => new Date(t).toISOString())).toEqual(['2028-02-29T22:40:01.000Z']);
-    await vi.advanceTimersByTimeAsync(2 * 3_600_000);
+  it('runs at every full hour (not at start-up), also after a failed run, until stopped', async () => {
+    const timer = startHourlyTimer();
+    await vi.advanceTimersByTimeAsync(19 * 60_000);
+    expect(runs).toEqual([]);
+    await vi.advanceTimersByTimeAsync(2 * 3_600_000 + 60_000);
     expect(runs.map((t) => new Date(t).toISOString())).toEqual([
-      '2028-02-29T22:40:01.000Z',
       '2028-02-29T23:00:00.000Z',
       '2028-03-01T00:00:00.000Z',
+      '2028-03-01T01:00:00.000Z',
     ]);
     timer.stop();
     await vi.advanceTimersByTimeAsync(5 * 3_600_000);
