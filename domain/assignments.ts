@@ -1,5 +1,6 @@
 // Assignments distribute a CAL's or design license's seats to roles: a number is a cap, "all" is any free seat.
 import { ALL_USERS_ROLE } from './account.js';
+import { SeatsOvercommittedError } from './errors.js';
 import type { LicenseKind } from './products.js';
 
 export type AssignmentSeats = number | 'all';
@@ -67,4 +68,11 @@ export function rolesSummary(assignments: readonly Pick<Assignment, 'role' | 'se
     byRole.set(assignment.role, current);
   }
   return [...byRole.values()].sort((a, b) => (a.role < b.role ? -1 : a.role > b.role ? 1 : 0));
+}
+
+/** The refusal when numbered caps would add up to more than the license's seats. */
+export function overcommittedError(license: { licenseId: string; seats: number }): SeatsOvercommittedError {
+  return new SeatsOvercommittedError(
+    `The numbered seats assigned on license ${license.licenseId} would add up to more than its ${license.seats} seats; lower a number or use "all".`,
+  );
 }

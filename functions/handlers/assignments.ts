@@ -1,6 +1,12 @@
 // Role assignments of CAL and design-software licenses, the license-manager settings and seat use per role.
-import { type Assignment, fitsLicense, rolesSummary, takesAssignments } from '../../domain/assignments.js';
-import { BusyError, InvalidRequestError, SeatsOvercommittedError } from '../../domain/errors.js';
+import {
+  type Assignment,
+  fitsLicense,
+  overcommittedError,
+  rolesSummary,
+  takesAssignments,
+} from '../../domain/assignments.js';
+import { BusyError, InvalidRequestError } from '../../domain/errors.js';
 import { isValidAt, type License } from '../../domain/license.js';
 import { createGroupHandler } from '../http/handler.js';
 import { createAccountStore } from '../store/accounts.js';
@@ -35,9 +41,7 @@ function requireAssignable(license: License): void {
 function checkFits(license: License, assignedNow: number, delta: number): void {
   // The store enforces this exactly; this first check answers a plain overcommit without a write.
   if (delta > 0 && !fitsLicense(license.seats, assignedNow, delta)) {
-    throw new SeatsOvercommittedError(
-      `The numbered seats assigned on license ${license.licenseId} would add up to more than its ${license.seats} seats; lower a number or use "all".`,
-    );
+    throw overcommittedError(license);
   }
 }
 

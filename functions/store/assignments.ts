@@ -10,8 +10,13 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { type Assignment, assignedSeatsLimit, numberedSeats } from '../../domain/assignments.js';
-import { NotFoundError, SeatsOvercommittedError } from '../../domain/errors.js';
+import {
+  type Assignment,
+  assignedSeatsLimit,
+  numberedSeats,
+  overcommittedError,
+} from '../../domain/assignments.js';
+import { NotFoundError } from '../../domain/errors.js';
 import type { License } from '../../domain/license.js';
 import type { TableContext } from './client.js';
 import { cancellationReasons } from './errors.js';
@@ -35,12 +40,6 @@ export function assignmentFromItem(item: Record<string, unknown>): Assignment {
 
 /** Another change of the same assignment landed between our read and our write: read again and retry. */
 export class AssignmentChangedError extends Error {}
-
-function overcommitted(license: License): SeatsOvercommittedError {
-  return new SeatsOvercommittedError(
-    `The numbered seats assigned on license ${license.licenseId} would add up to more than its ${license.seats} seats; lower a number or use "all".`,
-  );
-}
 
 export function createAssignmentStore({ doc, table }: TableContext) {
   /** Moves the license's sum of numbered caps by delta; an increase must keep it within the license's seats. */
@@ -129,7 +128,7 @@ export function createAssignmentStore({ doc, table }: TableContext) {
         await doc.send(new TransactWriteCommand({ TransactItems: items }));
       } catch (error) {
         const reasons = cancellationReasons(error);
-        if (reasons?.[1] === 'ConditionalCheckFailed') throw overcommitted(license);
+        if (reasons?.[1] === 'ConditionalCheckFailed') throw overcommittedError(license);
         throw error;
       }
     },
@@ -163,7 +162,7 @@ export function createAssignmentStore({ doc, table }: TableContext) {
       } catch (error) {
         const reasons = cancellationReasons(error);
         if (reasons?.[0] === 'ConditionalCheckFailed') throw new AssignmentChangedError();
-        if (reasons?.[1] === 'ConditionalCheckFailed') throw overcommitted(license);
+        if (reasons?.[1] === 'ConditionalCheckFailed') throw overcommittedError(license);
         throw error;
       }
     },

@@ -51,6 +51,19 @@ async function sessionsOf(pool: Pool, licenseId: string): Promise<any[]> {
   return res.body.sessions;
 }
 
+/** A design-software license whose automatic "All Users" assignment allows roaming. */
+async function roamingDesignLicense(pool: Pool, extra: { validFrom?: string } = {}) {
+  const design = await portal.issueLicense(pool.account.accountId, CLIENT, 1, extra);
+  const base = `/v1/licenses/${design.licenseId}/assignments`;
+  const [auto] = (await portal.call('GET', base, { token: pool.token })).body.assignments;
+  const changed = await portal.call('PUT', `${base}/${auto.assignmentId}`, {
+    token: pool.token,
+    body: { role: 'All Users', seats: 'all', allowRoaming: true },
+  });
+  expect(changed.status).toBe(200);
+  return design;
+}
+
 function users(pool: Pool, n: number, roles: string[] = []) {
   return portal.createUserIds(pool.account.accountId, n, roles);
 }
@@ -510,13 +523,7 @@ describe('roaming', () => {
     const pool = await licensedPool(1, 'Roam end');
     const token = pool.token;
     const validFrom = new Date(Date.now() - 364 * 86_400_000).toISOString();
-    const design = await portal.issueLicense(pool.account.accountId, CLIENT, 1, { validFrom });
-    const base = `/v1/licenses/${design.licenseId}/assignments`;
-    const [auto] = (await portal.call('GET', base, { token })).body.assignments;
-    await portal.call('PUT', `${base}/${auto.assignmentId}`, {
-      token,
-      body: { role: 'All Users', seats: 'all', allowRoaming: true },
-    });
+    const design = await roamingDesignLicense(pool, { validFrom });
     const [a, b] = await users(pool, 2);
     const held = await signIn(pool, { userId: a, machineId: 'L', client: 'design_client', product: CLIENT });
     expect(Date.parse(held.body.expiresAt)).toBeLessThanOrEqual(Date.parse(design.validUntil));
@@ -527,13 +534,7 @@ describe('roaming', () => {
     expect(roam.body.roamingUntil).toBe(design.validUntil);
 
     const pool2 = await licensedPool(1, 'Roam lapse');
-    const design2 = await portal.issueLicense(pool2.account.accountId, CLIENT, 1);
-    const base2 = `/v1/licenses/${design2.licenseId}/assignments`;
-    const [auto2] = (await portal.call('GET', base2, { token: pool2.token })).body.assignments;
-    await portal.call('PUT', `${base2}/${auto2.assignmentId}`, {
-      token: pool2.token,
-      body: { role: 'All Users', seats: 'all', allowRoaming: true },
-    });
+    const design2 = await roamingDesignLicense(pool2);
     const [c, d] = await users(pool2, 2);
     const start = Date.now();
     setClock(() => new Date(start));
@@ -559,13 +560,7 @@ describe('across hourly checks', () => {
   it('keeps a roaming seat through hourly checks until roamingUntil, then ends it; silent sessions are reclaimed', async () => {
     const pool = await licensedPool(2, 'Hourly');
     const token = pool.token;
-    const design = await portal.issueLicense(pool.account.accountId, CLIENT, 1);
-    const base = `/v1/licenses/${design.licenseId}/assignments`;
-    const [auto] = (await portal.call('GET', base, { token })).body.assignments;
-    await portal.call('PUT', `${base}/${auto.assignmentId}`, {
-      token,
-      body: { role: 'All Users', seats: 'all', allowRoaming: true },
-    });
+    const design = await roamingDesignLicense(pool);
     const [a, b] = await users(pool, 2);
     const start = Date.now() + 60_000;
     setClock(() => new Date(start));
