@@ -5,8 +5,6 @@ export const ALL_USERS_ROLE = 'All Users';
 export interface Account {
   accountId: string;
   name: string;
-  /** License manager setting: a new CAL gets an "All Users" assignment for all its seats. */
-  autoAssignAllUsers: boolean;
 }
 
 export interface User {
@@ -16,6 +14,13 @@ export interface User {
   /** Roles as given by the back office; "All Users" is implied and always present. */
   roles: string[];
   admin: boolean;
+  /** A disabled user cannot sign in and holds no session (API.md "Account administration"). */
+  disabled: boolean;
+  /**
+   * Bumped by every change of roles, admin or disabled: a seat write is conditioned on the version its
+   * decision read, so a decision made on an old copy of the user never lands (docs/seat-protocol.md).
+   */
+  profileVersion: number;
 }
 
 /** The roles a user is in, "All Users" first and each once. */

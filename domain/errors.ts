@@ -16,7 +16,9 @@ export type ErrorCode =
   | 'server_unlicensed'
   | 'invalid_license_file'
   | 'rate_limited'
-  | 'busy';
+  | 'busy'
+  | 'user_disabled'
+  | 'last_admin';
 
 export abstract class DomainError extends Error {
   abstract readonly code: ErrorCode;
@@ -89,12 +91,27 @@ export class ServerUnlicensedError extends DomainError {
 export class InvalidLicenseFileError extends DomainError {
   readonly code = 'invalid_license_file' as const;
 }
+/** API.md: a sign-in for a disabled user → 403 user_disabled. */
+export class UserDisabledError extends DomainError {
+  readonly code = 'user_disabled' as const;
+  constructor() {
+    super('This user is disabled and cannot sign in; ask an administrator of your account to enable them.');
+  }
+}
+/** API.md: the account always keeps one enabled administrator → 409 last_admin. */
+export class LastAdminError extends DomainError {
+  readonly code = 'last_admin' as const;
+}
 export class RateLimitedError extends DomainError {
   readonly code = 'rate_limited' as const;
 }
 export class BusyError extends DomainError {
   readonly code = 'busy' as const;
-  constructor(readonly retryAfterSeconds = 1) {
-    super('The portal is busy with other requests for the same seats; retry after a moment.');
+  /** retryAfterSeconds: what retry-after says; message: what is busy (defaults to contended seats). */
+  constructor(
+    readonly retryAfterSeconds = 1,
+    message = 'The portal is busy with other requests for the same seats; retry after a moment.',
+  ) {
+    super(message);
   }
 }

@@ -1,32 +1,56 @@
-// The hourly check's decisions: the time a run happens as of, its rollup window, and why a due session ends.
+// The hourly check's decisions ("The software checks every hour for the presence of valid license files"):
+// the time a run happens as of, its lease, why a due session ends, which servers become restricted and which
+// session keeps a restricted server's one connection, and the rollup window (API.md "POST /v1/ops/hourly-check").
 import { InvalidRequestError } from './errors.js';
-import { type License, licenseStatus } from './license.js';
-import { serverState } from './server-status.js';
-import { type EndReason, isReclaimable, reclaimReason, type Session } from './sessions.js';
+import type { License } from './license.js';
+import { countsAsConnection } from './seat-rules.js';
+import { isRestricted, type ServerState, serverState } from './server-status.js';
+import { type EndReason, expiryReason, isExpired, type SeatHolder } from './sessions.js';
 import { floorHour, HOUR_MS } from './usage.js';
 
-/** The changes one run made (API.md): a second run at the same time reports zeros. */
+/** The changes one run made (API.md): after a complete run, a second run at the same time reports zeros. */
 export interface HourlySummary {
   expiredLicenses: number;
   lapsedServers: number;
   reclaimedSessions: number;
   endedRoaming: number;
   rollupsWritten: number;
+  /** False when the run stopped at its time budget; the next run finishes the rest. */
+  complete: boolean;
 }
 
+/** A summary with nothing done yet. */
 export function emptySummary(): HourlySummary {
-  return { expiredLicenses: 0, lapsedServers: 0, reclaimedSessions: 0, endedRoaming: 0, rollupsWritten: 0 };
+  return {
+    expiredLicenses: 0,
+    lapsedServers: 0,
+    reclaimedSessions: 0,
+    endedRoaming: 0,
+    rollupsWritten: 0,
+    complete: true,
+  };
 }
 
 /** A first run rolls up this much history, so that sessions from before the first run still show in reports. */
 export const FIRST_RUN_LOOKBACK_HOURS = 24;
 /** A run catches up at most this many hours of rollups (a check stopped for longer leaves the gap as zeros). */
 export const MAX_ROLLUP_HOURS = 31 * 24;
+/**
+ * An hour is rolled up only once it ended this long ago (ms): a session is written a moment after the time
+ * it records, so an hour rolled up at its very end could miss one that was being granted.
+ */
+export const ROLLUP_GRACE_MS = 60_000;
+
+/**
+ * One run works at a time (API.md): the lease a run holds, in seconds. Longer than any run's budget, so a live
+ * run never loses it; short, so a crashed run blocks the next for at most this long.
+ */
+export const LEASE_SECONDS = 15 * 60;
 
 /**
  * The time a run happens as of. An explicit `now` (honoured by the local runtime only) must not be earlier
- * than the latest run: runs move forward, so what a run ended stays ended. Without one, the run happens at
- * the later of the real time and the latest run (a clock moved forward by a test or demo stays forward).
+ * than the latest run (400 invalid_request): runs move forward, so what a run ended stays ended. Without one,
+ * the run happens at the later of the real time and the latest run (a clock moved forward stays forward).
  */
 export function runTime(input: {
   requested?: Date | undefined;
@@ -46,35 +70,40 @@ export function runTime(input: {
   return latestRun && latestRun.getTime() > real.getTime() ? latestRun : real;
 }
 
-/** The completed hours [fromHour, toHour) whose rollups a run at `at` writes. */
+/** Seconds a caller should wait for a held lease (at least 1): API.md's 503 busy carries it in retry-after. */
+export function leaseRetryAfterSeconds(leaseUntil: string, realNow: Date): number {
+  return Math.max(1, Math.ceil((Date.parse(leaseUntil) - realNow.getTime()) / 1000));
+}
+
+/** The completed hours [fromHour, toHour) (epoch ms) whose rollups a run at `at` writes. */
 export function rollupWindow(at: Date, rolledUpThrough: string | null): { fromHour: number; toHour: number } {
-  const toHour = floorHour(at.getTime());
+  const toHour = floorHour(at.getTime() - ROLLUP_GRACE_MS);
   let fromHour = rolledUpThrough ? Date.parse(rolledUpThrough) : toHour - FIRST_RUN_LOOKBACK_HOURS * HOUR_MS;
   fromHour = Math.max(fromHour, toHour - MAX_ROLLUP_HOURS * HOUR_MS);
   return { fromHour: Math.min(fromHour, toHour), toHour };
 }
 
-export type SessionEndReason = Extract<EndReason, 'license_expired' | 'reclaimed' | 'roaming_ended'>;
+/** Why the check ends a due session. */
+export type DueEndReason = Extract<EndReason, 'license_expired' | 'reclaimed' | 'roaming_ended'>;
 
 /**
- * Whether a session found due ends at `at`, and why. The due index may lag a heartbeat, so the session is
- * judged from its item, never from its index entry: a revived one is left alone. `license` is the session's
- * license when the caller read it (null: it no longer exists), undefined when not read: a run ends the sessions
- * of expired licenses before it looks at due sessions, so it reads a license only for a session it would keep.
+ * Whether a session found due (its Expiry item's time ≤ at) ends at `at`, and why: its license expired (every
+ * session of an expired license is due, as expiry and roaming never pass the license's end), or it is expired
+ * (API.md "a live session is expired when expiresAt (or roamingUntil while roaming) has passed"). The
+ * administrative connection holds no license seat: only time ends it.
  */
 export function dueSessionDecision(
-  session: Pick<Session, 'expiresAt' | 'roamingUntil' | 'endedAt'>,
-  license: Pick<License, 'validFrom' | 'validUntil'> | null | undefined,
+  holder: Pick<SeatHolder, 'expiresAt' | 'roamingUntil' | 'adminConnection'>,
+  licenseExpired: boolean,
   at: Date,
-): SessionEndReason | null {
-  if (session.endedAt) return null;
-  if (license === null || (license && licenseStatus(license, at) === 'expired')) return 'license_expired';
-  if (!isReclaimable(session, at)) return null;
-  return reclaimReason(session) === 'roaming_ended' ? 'roaming_ended' : 'reclaimed';
+): DueEndReason | null {
+  if (!holder.adminConnection && licenseExpired) return 'license_expired';
+  if (!isExpired(holder, at)) return null;
+  return expiryReason(holder) === 'roaming_ended' ? 'roaming_ended' : 'reclaimed';
 }
 
 /** Which summary count an ended session adds to (a license's expiry is counted on the license). */
-export function summaryFieldOf(reason: SessionEndReason): 'reclaimedSessions' | 'endedRoaming' | null {
+export function summaryFieldOf(reason: DueEndReason): 'reclaimedSessions' | 'endedRoaming' | null {
   if (reason === 'reclaimed') return 'reclaimedSessions';
   if (reason === 'roaming_ended') return 'endedRoaming';
   return null;
@@ -83,12 +112,43 @@ export function summaryFieldOf(reason: SessionEndReason): 'reclaimedSessions' | 
 type Term = Pick<License, 'validFrom' | 'validUntil'>;
 
 /**
- * Whether a server is lapsed at `at` (every Server license it held has expired) and as of which expiry:
- * the latest end among its Server licenses, so a server that lapses again after a renewal counts again.
+ * Whether a server is lapsed at `at` (every Server license it held has expired) and as of which expiry: the
+ * latest end among its Server licenses, so a server that lapses again after a renewal counts again.
  */
 export function lapseOf(heldServerLicenses: Term[], at: Date): string | null {
   if (serverState({ heldServerLicenses, accountCals: [], now: at }) !== 'lapsed') return null;
   let latest = '';
   for (const license of heldServerLicenses) if (license.validUntil > latest) latest = license.validUntil;
   return latest;
+}
+
+/**
+ * What a restricted (admin_only or lapsed) server keeps (the seed: "a single administrative connection is
+ * permitted"): its administrative connection if it has one, else the earliest-started unexpired connection of
+ * an administrator, converted; every other connection ends. Only connections (CAL sessions and the
+ * administrative connection) are looked at: design-software seats belong to their own licenses and stay.
+ * Nothing for a server that is not restricted.
+ */
+export function restriction(input: {
+  state: ServerState;
+  sessions: readonly SeatHolder[];
+  isAdmin: (userId: string) => boolean;
+  at: Date;
+}): { keep: SeatHolder | null; convert: boolean; end: SeatHolder[] } {
+  if (!isRestricted(input.state)) return { keep: null, convert: false, end: [] };
+  const live = input.sessions
+    .filter(countsAsConnection)
+    .sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.sessionId.localeCompare(b.sessionId));
+  const current = live.find((s) => s.adminConnection) ?? null;
+  const keep = current ?? live.find((s) => input.isAdmin(s.userId) && !isExpired(s, input.at)) ?? null;
+  return {
+    keep,
+    convert: keep !== null && !keep.adminConnection,
+    end: live.filter((s) => s !== keep),
+  };
+}
+
+/** Accounts whose servers a license's expiry may restrict: a Server license's holders, or a CAL's account. */
+export function restrictsServers(license: Pick<License, 'kind'>): boolean {
+  return license.kind === 'server' || license.kind === 'cal';
 }

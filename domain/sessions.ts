@@ -1,112 +1,142 @@
-// Session timing rules: heartbeat interval and timeout, expiry capped at the license's end, roaming, liveness.
+// Sessions and their timing: expiry after a heartbeat (the account's timeout, capped at the license's end),
+// roaming, when a live session is expired, and why one ends (API.md "External PLS: seats").
 import type { License } from './license.js';
 
-/** A session not heard from for this long stops blocking sign-ins (Keygen uses a 10-minute window too). */
-export const SESSION_TIMEOUT_SECONDS = 10 * 60;
-/** What a NEXUS server should use between heartbeats: half the timeout, so one lost heartbeat costs nothing. */
-export const HEARTBEAT_INTERVAL_SECONDS = 5 * 60;
-/** Roaming holds a design-software seat without heartbeats for 1 to 30 days. */
+/** Roaming holds a design-software seat without heartbeats for 1 to 30 days (API.md). */
 export const MAX_ROAMING_DAYS = 30;
 /** Ended sessions are kept this long for history and reports, then TTL may remove them. */
 export const ENDED_SESSION_RETENTION_DAYS = 400;
 
 export type Client = 'browser' | 'design_client';
+export const CLIENT_ORDER: readonly Client[] = ['browser', 'design_client'];
 
+/**
+ * Why a session ended (API.md "live ... until it ends"): sign-out by its server, Kill Session by an
+ * administrator, reclaim of an expired session, roaming returned or run out, the license's expiry, the
+ * server's removal, an admin_only/lapsed server keeping one connection, the user disabled or deleted.
+ */
 export type EndReason =
   | 'signed_out'
   | 'killed'
   | 'reclaimed'
   | 'roaming_ended'
   | 'license_expired'
-  | 'server_removed';
+  | 'server_removed'
+  | 'server_restricted'
+  | 'user_disabled'
+  | 'user_deleted';
 
 export interface Session {
   sessionId: string;
   accountId: string;
+  /** The license whose seat it holds; for the administrative connection the license it names (API.md). */
   licenseId: string;
-  /** Empty for the one administrative session of an admin_only or lapsed server (it takes no counted seat). */
+  /** The assignment it was served through; '' for the administrative connection (no seat of any license). */
   assignmentId: string;
   serverId: string;
   userId: string;
   machineId: string;
   product: string;
   clients: Client[];
+  /** The user's roles at sign-in (usage reports filter by them). */
   roles: string[];
+  /** ISO times. */
   startedAt: string;
   expiresAt: string;
   roamingUntil: string | null;
-  /** True for the administrative connection of an admin_only or lapsed server. */
-  adminSeat: boolean;
+  /** The time of the request that last set expiresAt (a sign-in, join or heartbeat): the later one wins. */
+  lastSeenAt: string;
+  /** The one administrative connection of an admin_only or lapsed server (takes no license seat). */
+  adminConnection: boolean;
+  /** Bumped by every change; each write is conditioned on the version it read. */
+  version: number;
   endedAt?: string;
   endReason?: EndReason;
 }
 
+/**
+ * What the session's Expiry item records (docs/seat-protocol.md): enough to end the session, free its seat and
+ * know which pools it counts in, without reading the session. Written with every change of the session, so
+ * `version` always equals the session's.
+ */
+export type SeatHolder = Pick<
+  Session,
+  | 'sessionId'
+  | 'accountId'
+  | 'licenseId'
+  | 'assignmentId'
+  | 'serverId'
+  | 'userId'
+  | 'machineId'
+  | 'product'
+  | 'startedAt'
+  | 'expiresAt'
+  | 'roamingUntil'
+  | 'adminConnection'
+  | 'version'
+>;
+
+/** The Expiry record of a session. */
+export function holderOf(session: Session): SeatHolder {
+  return {
+    sessionId: session.sessionId,
+    accountId: session.accountId,
+    licenseId: session.licenseId,
+    assignmentId: session.assignmentId,
+    serverId: session.serverId,
+    userId: session.userId,
+    machineId: session.machineId,
+    product: session.product,
+    startedAt: session.startedAt,
+    expiresAt: session.expiresAt,
+    roamingUntil: session.roamingUntil,
+    adminConnection: session.adminConnection,
+    version: session.version,
+  };
+}
+
 const MS = 1000;
 
-function min(a: number, b: number): number {
-  return Math.min(a, b);
-}
-
 /**
- * The admin seat of an admin_only or lapsed server has no valid license to be capped by: it lives on heartbeats
- * alone (the seed keeps it for backup and configuration after the licenses lapse).
+ * The end a session's expiry and roaming are capped at: its license's validUntil (API.md "A session's
+ * expiresAt never passes its license's validUntil"); none for the administrative connection, which holds no
+ * license seat (the seed keeps it "for backup and configuration purposes").
  */
-export const NO_LICENSE_END = { validUntil: '9999-12-31T23:59:59.999Z' } as const;
-
-/** The end a session's expiry is capped at: its license's, except for the admin seat. */
-export function capOf(
-  session: Pick<Session, 'adminSeat'>,
+export function expiryCap(
+  session: Pick<Session, 'adminConnection'>,
   license: Pick<License, 'validUntil'> | null,
-): Pick<License, 'validUntil'> {
-  return session.adminSeat || !license ? NO_LICENSE_END : license;
+): string | null {
+  return session.adminConnection || !license ? null : license.validUntil;
 }
 
-/** now + the timeout, never past the license's end. */
-export function expiryAfterHeartbeat(now: Date, license: Pick<License, 'validUntil'>): string {
-  return new Date(
-    min(now.getTime() + SESSION_TIMEOUT_SECONDS * MS, Date.parse(license.validUntil)),
-  ).toISOString();
+/** now + timeoutMinutes, never past `cap` (an ISO time, or null for none). ISO time. */
+export function expiryAfter(now: Date, timeoutMinutes: number, cap: string | null): string {
+  const next = now.getTime() + timeoutMinutes * 60 * MS;
+  return new Date(cap === null ? next : Math.min(next, Date.parse(cap))).toISOString();
 }
 
-/** A heartbeat moves expiresAt forward only: it is never earlier than before. */
-export function heartbeatExpiry(
-  session: Pick<Session, 'expiresAt'>,
-  now: Date,
-  license: Pick<License, 'validUntil'>,
-): string {
-  const next = expiryAfterHeartbeat(now, license);
-  return Date.parse(next) > Date.parse(session.expiresAt) ? next : session.expiresAt;
-}
-
-/** now + days, never past the license's end. */
+/** now + days, never past the license's end (API.md roaming). ISO time. */
 export function roamingEnd(now: Date, days: number, license: Pick<License, 'validUntil'>): string {
-  return new Date(min(now.getTime() + days * 86_400 * MS, Date.parse(license.validUntil))).toISOString();
+  return new Date(Math.min(now.getTime() + days * 86_400 * MS, Date.parse(license.validUntil))).toISOString();
 }
 
-export function isValidRoamingDays(days: number): boolean {
-  return Number.isInteger(days) && days >= 1 && days <= MAX_ROAMING_DAYS;
-}
-
-/** The time after which a live session no longer blocks anyone: the later of its expiry and its roaming end. */
+/** The time until which a live session holds its seat: the later of its expiry and its roaming end. ISO. */
 export function holdsUntil(session: Pick<Session, 'expiresAt' | 'roamingUntil'>): string {
-  if (session.roamingUntil && Date.parse(session.roamingUntil) > Date.parse(session.expiresAt)) {
-    return session.roamingUntil;
-  }
+  if (session.roamingUntil && session.roamingUntil > session.expiresAt) return session.roamingUntil;
   return session.expiresAt;
 }
 
-/** Past both its expiry and its roaming end: the seat may be reclaimed by a sign-in or the hourly check. */
-export function isReclaimable(session: Pick<Session, 'expiresAt' | 'roamingUntil'>, now: Date): boolean {
+/** API.md: a live session is expired when expiresAt (or roamingUntil while roaming) has passed. */
+export function isExpired(session: Pick<Session, 'expiresAt' | 'roamingUntil'>, now: Date): boolean {
   return Date.parse(holdsUntil(session)) <= now.getTime();
 }
 
-/** Why a reclaimable session ends: its roaming ran out, or it simply stopped sending heartbeats. */
-export function reclaimReason(session: Pick<Session, 'expiresAt' | 'roamingUntil'>): EndReason {
-  return session.roamingUntil && Date.parse(session.roamingUntil) >= Date.parse(session.expiresAt)
-    ? 'roaming_ended'
-    : 'reclaimed';
+/** Why an expired session ends when nobody else is involved: its roaming ran out, or its heartbeats stopped. */
+export function expiryReason(session: Pick<Session, 'expiresAt' | 'roamingUntil'>): EndReason {
+  return session.roamingUntil && session.roamingUntil >= session.expiresAt ? 'roaming_ended' : 'reclaimed';
 }
 
+/** Whole seconds since the session started (the seed's "duration of license usage"). */
 export function durationSeconds(session: Pick<Session, 'startedAt'>, now: Date): number {
   return Math.max(0, Math.floor((now.getTime() - Date.parse(session.startedAt)) / MS));
 }
@@ -114,5 +144,21 @@ export function durationSeconds(session: Pick<Session, 'startedAt'>, now: Date):
 /** Adds a client to a session's list once, in a stable order (browser, then design client). */
 export function withClient(clients: readonly Client[], client: Client): Client[] {
   const set = new Set<Client>([...clients, client]);
-  return (['browser', 'design_client'] as const).filter((c) => set.has(c));
+  return CLIENT_ORDER.filter((c) => set.has(c));
+}
+
+/** Seat order for reclaim (API.md): the expired holder with the earliest expiresAt, then sessionId. */
+export function byReclaimOrder(
+  a: Pick<Session, 'expiresAt' | 'sessionId'>,
+  b: Pick<Session, 'expiresAt' | 'sessionId'>,
+): number {
+  return a.expiresAt < b.expiresAt
+    ? -1
+    : a.expiresAt > b.expiresAt
+      ? 1
+      : a.sessionId < b.sessionId
+        ? -1
+        : a.sessionId > b.sessionId
+          ? 1
+          : 0;
 }

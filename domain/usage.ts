@@ -17,6 +17,8 @@ export function roleKey(role: string | undefined): string {
 
 /** What usage needs of a session: when it held its seat, and the roles of its user at sign-in. */
 export interface UsageSession {
+  /** Present when read from the store (to tell one session from another). */
+  sessionId?: string | undefined;
   licenseId: string;
   startedAt: string;
   /** Unset while the session is live: it holds its seat until it ends (reclaimed or not). */
@@ -292,4 +294,82 @@ export function toCsv(rows: readonly UsageRow[]): string {
   const lines = [USAGE_COLUMNS.join(',')];
   for (const row of rows) lines.push(USAGE_COLUMNS.map((column) => csvField(row[column])).join(','));
   return `${lines.join('\r\n')}\r\n`;
+}
+
+/** Live sessions per license and role key (ALL_ROLES_KEY and roleKey(role)) at one instant. */
+export type OpenCounts = Map<string, Map<string, number>>;
+
+function bump(counts: OpenCounts, licenseId: string, key: string, by: number): void {
+  const perRole = counts.get(licenseId) ?? new Map<string, number>();
+  perRole.set(key, (perRole.get(key) ?? 0) + by);
+  counts.set(licenseId, perRole);
+}
+
+function roleKeysOf(roles: readonly string[]): string[] {
+  return [ALL_ROLES_KEY, ...new Set(roles)].map((role) => (role === ALL_ROLES_KEY ? role : roleKey(role)));
+}
+
+/** The counts of sessions live at `atMs` (started before it and not ended by then). */
+export function openCountsAt(sessions: readonly UsageSession[], atMs: number): OpenCounts {
+  const counts: OpenCounts = new Map();
+  for (const session of sessions) {
+    if (Date.parse(session.startedAt) >= atMs) continue;
+    if (session.endedAt && Date.parse(session.endedAt) <= atMs) continue;
+    for (const key of roleKeysOf(session.roles)) bump(counts, session.licenseId, key, 1);
+  }
+  return counts;
+}
+
+/**
+ * The rollups of [fromHour, toHour) from changes (docs/seat-protocol.md "Rollups"): the counts open at fromHour
+ * (the previous hour's closing state) plus the sessions that started in the window or ended at or after
+ * fromHour, never every live session. Gives the same numbers as rollupsFor over all sessions, and the counts
+ * open at toHour for the next window. Hours with no activity get no entry.
+ */
+export function rollupsFromChanges(input: {
+  opening: OpenCounts;
+  /** Sessions started in [fromHour, toHour) or ended at or after fromHour (each once). */
+  changed: readonly UsageSession[];
+  denials: readonly UsageDenial[];
+  fromHour: number;
+  toHour: number;
+}): { entries: RollupEntry[]; closing: OpenCounts } {
+  const { opening, fromHour, toHour } = input;
+  const changed = input.changed.filter((s) => Date.parse(s.startedAt) < toHour);
+  const licenses = new Set<string>([
+    ...opening.keys(),
+    ...changed.map((s) => s.licenseId),
+    ...input.denials.map((d) => d.licenseId),
+  ]);
+  const entries: RollupEntry[] = [];
+  const closing: OpenCounts = new Map();
+  for (const licenseId of [...licenses].sort()) {
+    const sessions = changed.filter((s) => s.licenseId === licenseId);
+    const denials = input.denials.filter((d) => d.licenseId === licenseId);
+    const keys = new Set<string>([ALL_ROLES_KEY, ...(opening.get(licenseId)?.keys() ?? [])]);
+    for (const item of [...sessions, ...denials]) for (const key of roleKeysOf(item.roles)) keys.add(key);
+    for (const key of [...keys].sort()) {
+      const role = key === ALL_ROLES_KEY ? undefined : key.slice('role:'.length);
+      const mine = sessions.filter((s) => inRole(s.roles, role));
+      // Sessions open at fromHour that the changes name (they ended since) stand for themselves; the rest of
+      // the opening count were live through the whole window.
+      const namedOpen = mine.filter(
+        (s) => Date.parse(s.startedAt) < fromHour && (!s.endedAt || Date.parse(s.endedAt) > fromHour),
+      ).length;
+      const unnamed = Math.max(0, (opening.get(licenseId)?.get(key) ?? 0) - namedOpen);
+      const through: UsageSession[] = Array.from({ length: unnamed }, () => ({
+        licenseId,
+        startedAt: new Date(fromHour - 1).toISOString(),
+        roles: role === undefined ? [] : [role],
+      }));
+      const all = [...through, ...mine];
+      const hours = usageByHour(all, denials, { fromHour, toHour, asOf: toHour, role });
+      for (const [hourStart, stats] of hours) {
+        if (!isZero(stats)) entries.push({ licenseId, hourStart, role: key, stats });
+      }
+      const open = all.filter((s) => !s.endedAt || Date.parse(s.endedAt) > toHour).length;
+      if (open > 0) bump(closing, licenseId, key, open);
+    }
+  }
+  return { entries, closing };
 }

@@ -241,6 +241,20 @@ export class LicensePortalStack extends Stack {
         new targets.LambdaFunction(hourly.function, {
           retryAttempts: 2,
           maxEventAge: Duration.hours(1),
+          event: events.RuleTargetInput.fromObject({ trigger: 'hourly' }),
+        }),
+      ],
+    });
+    // A run that reached its time budget leaves the rest for this follow-up, which runs only when the latest
+    // run was incomplete (one read otherwise): the rest is done within minutes, not an hour later.
+    new events.Rule(this, 'HourlyCheckFollowUp', {
+      description: 'Finishes an incomplete license portal hourly check',
+      schedule: events.Schedule.rate(Duration.minutes(5)),
+      targets: [
+        new targets.LambdaFunction(hourly.function, {
+          retryAttempts: 0,
+          maxEventAge: Duration.minutes(5),
+          event: events.RuleTargetInput.fromObject({ trigger: 'follow-up' }),
         }),
       ],
     });

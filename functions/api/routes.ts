@@ -132,6 +132,7 @@ export const routes = {
     bodyType: 'json',
     body: s.hourlyCheckRequest,
     success: { status: 200, schema: s.hourlyCheckResponse },
+    errors: ['busy'],
   }),
   listLicenses: route({
     method: 'GET',
@@ -251,7 +252,7 @@ export const routes = {
     body: s.signInRequest,
     params: s.serverParams,
     success: { status: 201, schema: s.sessionResponse },
-    errors: ['not_found', 'seats_exhausted', 'server_unlicensed', 'busy'],
+    errors: ['not_found', 'seats_exhausted', 'server_unlicensed', 'user_disabled', 'busy'],
   }),
   heartbeat: route({
     method: 'POST',
@@ -364,17 +365,17 @@ export const routes = {
     access: 'admin',
     summary: 'License manager settings of the account',
     bodyType: 'none',
-    success: { status: 200, schema: s.settingsRequest },
+    success: { status: 200, schema: s.settingsResponse },
   }),
   putSettings: route({
     method: 'PUT',
     path: '/v1/settings/license-manager',
     group: 'assignments',
     access: 'admin',
-    summary: 'Change the license manager settings',
+    summary: 'Change the license manager settings (either field or both)',
     bodyType: 'json',
     body: s.settingsRequest,
-    success: { status: 200, schema: s.settingsRequest },
+    success: { status: 200, schema: s.settingsResponse },
   }),
   listRoles: route({
     method: 'GET',

@@ -1,6 +1,7 @@
 // Request and response schemas (zod/mini): the single source for validation, TypeScript types and OpenAPI.
 import * as z from 'zod/mini';
 import { MAX_SEATS, MIN_SEATS, PRODUCTS } from '../../domain/products.js';
+import { MAX_SESSION_TIMEOUT_MINUTES, MIN_SESSION_TIMEOUT_MINUTES } from '../../domain/settings.js';
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is this pattern's purpose
 const NO_CONTROL_CHARS = /^[^\u0000-\u001f\u007f]*$/;
@@ -103,6 +104,7 @@ export const hourlyCheckResponse = z.object({
   reclaimedSessions: z.int(),
   endedRoaming: z.int(),
   rollupsWritten: z.int(),
+  complete: z.boolean(),
 });
 
 // ---- servers, acquisitions, activations ----
@@ -140,11 +142,14 @@ export const signInRequest = z.strictObject({
 export const sessionResponse = z.object({
   sessionId: z.string(),
   licenseId: z.string(),
+  assignmentId: z.nullable(z.string()),
   userId: z.string(),
   machineId: z.string(),
+  product: product,
   clients: z.array(z.enum(['browser', 'design_client'])),
   startedAt: z.string(),
   expiresAt: z.string(),
+  roamingUntil: z.nullable(z.string()),
 });
 export const heartbeatResponse = z.object({ expiresAt: z.string() });
 export const roamingRequest = z.strictObject({ days: z.int().check(z.minimum(1), z.maximum(30)) });
@@ -182,7 +187,23 @@ export const assignmentListResponse = z.object({
   assignments: z.array(assignmentResponse),
   nextToken: z.nullable(z.string()),
 });
-export const settingsRequest = z.strictObject({ autoAssignAllUsers: z.boolean() });
+export const settingsRequest = z
+  .strictObject({
+    autoAssignAllUsers: z.optional(z.boolean()),
+    sessionTimeoutMinutes: z.optional(
+      z.int().check(z.minimum(MIN_SESSION_TIMEOUT_MINUTES), z.maximum(MAX_SESSION_TIMEOUT_MINUTES)),
+    ),
+  })
+  .check(
+    z.refine(
+      (body) => body.autoAssignAllUsers !== undefined || body.sessionTimeoutMinutes !== undefined,
+      'must name autoAssignAllUsers, sessionTimeoutMinutes or both',
+    ),
+  );
+export const settingsResponse = z.object({
+  autoAssignAllUsers: z.boolean(),
+  sessionTimeoutMinutes: z.int(),
+});
 export const rolesResponse = z.object({
   roles: z.array(z.object({ role: z.string(), seats: z.union([z.int(), z.literal('all')]), used: z.int() })),
 });

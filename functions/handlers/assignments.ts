@@ -9,12 +9,13 @@ import {
 import { BusyError, InvalidRequestError } from '../../domain/errors.js';
 import { isValidAt, type License } from '../../domain/license.js';
 import { createGroupHandler } from '../http/handler.js';
-import { createAccountStore } from '../store/accounts.js';
 import { AssignmentChangedError, createAssignmentStore, requireAssignment } from '../store/assignments.js';
 import { tableContext } from '../store/client.js';
 import { newId } from '../store/ids.js';
 import { createLicenseStore } from '../store/licenses.js';
 import { pageRequest } from '../store/paging.js';
+import { createSettingsStore } from '../store/settings.js';
+import { changedSettings } from '../../domain/settings.js';
 
 /** Re-reads when two administrators change the same assignment at once, before answering busy. */
 const CHANGE_ATTEMPTS = 5;
@@ -122,13 +123,23 @@ export const handler = createGroupHandler('assignments', {
   },
 
   getSettings: async ({ caller }) => {
-    const account = await createAccountStore(tableContext()).require(caller.accountId);
-    return { statusCode: 200, body: { autoAssignAllUsers: account.autoAssignAllUsers } };
+    const settings = await createSettingsStore(tableContext()).get(caller.accountId);
+    return { statusCode: 200, body: settings };
   },
 
-  putSettings: async ({ body, caller }) => {
-    await createAccountStore(tableContext()).setAutoAssignAllUsers(caller.accountId, body.autoAssignAllUsers);
-    return { statusCode: 200, body: { autoAssignAllUsers: body.autoAssignAllUsers } };
+  putSettings: async ({ body, caller, now }) => {
+    const store = createSettingsStore(tableContext());
+    const settings = changedSettings(await store.get(caller.accountId), body);
+    await store.put(caller.accountId, settings, {
+      eventId: newId('evt'),
+      accountId: caller.accountId,
+      at: now.toISOString(),
+      actor: { type: 'user', id: caller.userId },
+      action: 'settings.updated',
+      targetId: caller.accountId,
+      details: { ...body },
+    });
+    return { statusCode: 200, body: settings };
   },
 
   listRoles: async ({ caller, now }) => {

@@ -11,6 +11,7 @@ import { createAccountStore } from '../store/accounts.js';
 import { tableContext } from '../store/client.js';
 import { newId } from '../store/ids.js';
 import { ActivationCodeTakenError, createLicenseStore } from '../store/licenses.js';
+import { createSettingsStore } from '../store/settings.js';
 
 const CODE_ATTEMPTS = 5;
 const RENEW_ATTEMPTS = 5;
@@ -30,6 +31,8 @@ export const handler = createGroupHandler('backoffice', {
       email: normalizeEmail(body.email),
       roles: effectiveRoles(body.roles),
       admin: body.admin,
+      disabled: false,
+      profileVersion: 0,
     };
     const accounts = createAccountStore(tableContext());
     // The table first: it decides whether the email is free. If the identity provider then refuses the
@@ -50,6 +53,7 @@ export const handler = createGroupHandler('backoffice', {
   issueLicense: async ({ params, body, now }) => {
     const context = tableContext();
     const account = await createAccountStore(context).require(params.accountId);
+    const settings = await createSettingsStore(context).get(account.accountId);
     const licenses = createLicenseStore(context);
     for (let attempt = 1; ; attempt++) {
       const license = issueLicense(
@@ -65,7 +69,7 @@ export const handler = createGroupHandler('backoffice', {
         now,
       );
       const assignments =
-        takesAssignments(license.kind) && account.autoAssignAllUsers
+        takesAssignments(license.kind) && settings.autoAssignAllUsers
           ? [defaultAssignment(newId('asg'), license.licenseId)]
           : [];
       try {

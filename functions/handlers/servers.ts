@@ -3,7 +3,7 @@ import { alfValueProblem, describeVerdict, verifyAlf } from '../../domain/alf.js
 import { InvalidLicenseFileError, InvalidRequestError, NotFoundError } from '../../domain/errors.js';
 import { acquisitionRefusal, type License } from '../../domain/license.js';
 import { createGroupHandler } from '../http/handler.js';
-import { loadServerStateDetail } from '../services/server-state.js';
+import { serverStateDetail } from '../use-cases/server-status.js';
 import { keySource, signer } from '../signing/index.js';
 import { type IssuedFile, issueAlf } from '../signing/issue.js';
 import type { TableContext } from '../store/client.js';
@@ -12,7 +12,7 @@ import { newId } from '../store/ids.js';
 import { createLicenseStore } from '../store/licenses.js';
 import { withRetry } from '../store/retry.js';
 import { createServerStore, HoldingExistsError, type Server } from '../store/servers.js';
-import { createSessionStore } from '../store/sessions.js';
+import { seatLeasingFor } from '../use-cases/store-ports.js';
 
 /** A transaction holds at most 100 items: the server check plus two per license. */
 const MAX_NEW_LICENSES_PER_REQUEST = 49;
@@ -75,7 +75,7 @@ export const handler = createGroupHandler('servers', {
     // The host name goes into every file this server acquires: refuse now what a file could not carry.
     const problem = alfValueProblem(body.hostName);
     if (problem) throw new InvalidRequestError(`Invalid body: hostName ${problem}.`);
-    const server: Server = {
+    const server = {
       serverId: newId('srv'),
       accountId: caller.accountId,
       hostName: body.hostName,
@@ -86,12 +86,10 @@ export const handler = createGroupHandler('servers', {
   },
 
   deleteServer: async ({ params, caller, now }) => {
-    const context = tableContext();
-    const servers = createServerStore(context);
-    await servers.require(caller.accountId, params.serverId);
-    // Sessions first: a session must never outlive the server it was served by.
-    await createSessionStore(context).endSessionsOfServer(caller.accountId, params.serverId, now);
-    await withRetry(() => servers.delete(caller.accountId, params.serverId, now));
+    await seatLeasingFor(tableContext()).removeServer(caller.accountId, params.serverId, now, {
+      type: 'user',
+      id: caller.userId,
+    });
     return { statusCode: 204 };
   },
 
@@ -104,7 +102,7 @@ export const handler = createGroupHandler('servers', {
   },
 
   serverStatus: async ({ params, caller, now }) => {
-    const detail = await loadServerStateDetail(tableContext(), caller.accountId, params.serverId, now);
+    const detail = await serverStateDetail(tableContext(), caller.accountId, params.serverId, now);
     return {
       statusCode: 200,
       body: {

@@ -1,25 +1,32 @@
-import { BusyError, NotFoundError, RoamingNotAllowedError } from '../../domain/errors.js';
-import { CLIENT_PRODUCT } from '../../domain/products.js';
-import { capOf, durationSeconds, heartbeatExpiry, roamingEnd } from '../../domain/sessions.js';
+// External PLS seats over HTTP: sign-in, heartbeat, sign-out / Kill Session, roaming, a license's sessions.
+// Thin: every rule is in domain/, every seat change goes through functions/use-cases/seat-leasing.ts.
+import { durationSeconds, type Session } from '../../domain/sessions.js';
 import { createGroupHandler } from '../http/handler.js';
-import { CHANGE_ATTEMPTS, signIn } from '../services/sign-in.js';
-import { createAssignmentStore } from '../store/assignments.js';
-import { type TableContext, tableContext } from '../store/client.js';
+import { tableContext } from '../store/client.js';
 import { createLicenseStore } from '../store/licenses.js';
 import { pageRequest } from '../store/paging.js';
-import { SEAT_RETRY, withRetry } from '../store/retry.js';
 import { createSessionStore } from '../store/sessions.js';
+import { seatLeasingFor } from '../use-cases/store-ports.js';
 
-/** A live session of the caller's account, or 404 (ended, missing, or another account's). */
-async function liveSession(ctx: TableContext, accountId: string, sessionId: string) {
-  const current = await createSessionStore(ctx).read(accountId, sessionId);
-  if (!current || current.session.endedAt) throw new NotFoundError('session');
-  return current;
+/** API.md's session body (sign-in 201/200). */
+function sessionBody(session: Session) {
+  return {
+    sessionId: session.sessionId,
+    licenseId: session.licenseId,
+    assignmentId: session.assignmentId || null,
+    userId: session.userId,
+    machineId: session.machineId,
+    product: session.product,
+    clients: session.clients,
+    startedAt: session.startedAt,
+    expiresAt: session.expiresAt,
+    roamingUntil: session.roamingUntil,
+  };
 }
 
 export const handler = createGroupHandler('sessions', {
-  signIn: async ({ params, body, caller, now }) =>
-    signIn(tableContext(), {
+  signIn: async ({ params, body, caller, now }) => {
+    const { status, session } = await seatLeasingFor(tableContext()).signIn({
       accountId: caller.accountId,
       serverId: params.serverId,
       userId: body.userId,
@@ -28,65 +35,35 @@ export const handler = createGroupHandler('sessions', {
       product: body.product,
       licenseId: body.licenseId,
       now,
-    }),
+    });
+    return { statusCode: status, body: sessionBody(session) };
+  },
 
   heartbeat: async ({ params, caller, now }) => {
-    const ctx = tableContext();
-    const { session } = await liveSession(ctx, caller.accountId, params.sessionId);
-    const license = await createLicenseStore(ctx).get(caller.accountId, session.licenseId);
-    const touched = await createSessionStore(ctx).touch(
-      caller.accountId,
-      session.sessionId,
-      heartbeatExpiry(session, now, capOf(session, license)),
-    );
-    if (!touched) throw new NotFoundError('session');
-    return { statusCode: 200, body: { expiresAt: touched.expiresAt } };
+    const session = await seatLeasingFor(tableContext()).heartbeat(caller.accountId, params.sessionId, now);
+    return { statusCode: 200, body: { expiresAt: session.expiresAt } };
   },
 
   endSession: async ({ params, caller, now }) => {
-    const ctx = tableContext();
-    const { session } = await liveSession(ctx, caller.accountId, params.sessionId);
-    const ended = await withRetry(() =>
-      createSessionStore(ctx).endSession(caller.accountId, session.sessionId, 'signed_out', now, { session }),
-    );
-    if (!ended) throw new NotFoundError('session');
+    await seatLeasingFor(tableContext()).endSession(caller.accountId, params.sessionId, now, {
+      reason: 'killed',
+      actor: { type: 'user', id: caller.userId },
+    });
     return { statusCode: 204 };
   },
 
   startRoaming: async ({ params, body, caller, now }) => {
-    const ctx = tableContext();
-    for (let attempt = 0; attempt < CHANGE_ATTEMPTS; attempt++) {
-      const { session, version } = await liveSession(ctx, caller.accountId, params.sessionId);
-      const assignment =
-        session.product === CLIENT_PRODUCT && !session.adminSeat
-          ? await createAssignmentStore(ctx).get(caller.accountId, session.licenseId, session.assignmentId)
-          : null;
-      if (!assignment?.allowRoaming) {
-        throw new RoamingNotAllowedError(
-          session.product === CLIENT_PRODUCT
-            ? "This seat's assignment does not allow roaming; an administrator can turn on allowRoaming for it."
-            : 'Only Altium NEXUS design-software seats may roam; connection (CAL) seats cannot.',
-        );
-      }
-      const license = await createLicenseStore(ctx).require(caller.accountId, session.licenseId);
-      const roamingUntil = roamingEnd(now, body.days, license);
-      if (await createSessionStore(ctx).change(session, version, { roamingUntil })) {
-        return { statusCode: 200, body: { roamingUntil } };
-      }
-    }
-    throw new BusyError(SEAT_RETRY.retryAfterSeconds);
+    const session = await seatLeasingFor(tableContext()).startRoaming(
+      caller.accountId,
+      params.sessionId,
+      body.days,
+      now,
+    );
+    return { statusCode: 200, body: { roamingUntil: session.roamingUntil } };
   },
 
   endRoaming: async ({ params, caller, now }) => {
-    const ctx = tableContext();
-    const { session } = await liveSession(ctx, caller.accountId, params.sessionId);
-    if (!session.roamingUntil) throw new NotFoundError('roaming seat');
-    const ended = await withRetry(() =>
-      createSessionStore(ctx).endSession(caller.accountId, session.sessionId, 'roaming_ended', now, {
-        session,
-      }),
-    );
-    if (!ended) throw new NotFoundError('roaming seat');
+    await seatLeasingFor(tableContext()).endRoaming(caller.accountId, params.sessionId, now);
     return { statusCode: 204 };
   },
 
@@ -102,6 +79,7 @@ export const handler = createGroupHandler('sessions', {
           .map((s) => ({
             sessionId: s.sessionId,
             userId: s.userId,
+            serverId: s.serverId,
             machineId: s.machineId,
             clients: s.clients,
             startedAt: s.startedAt,

@@ -18,6 +18,8 @@ export const STATUS_OF: Record<ErrorCode, number> = {
   payload_too_large: 413,
   rate_limited: 429,
   busy: 503,
+  user_disabled: 403,
+  last_admin: 409,
 };
 
 export interface HttpResult {

@@ -1,9 +1,9 @@
-// Accounts, their users, the email index and the license-manager settings.
-import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+// Accounts, their users and the email index.
+import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Account, User } from '../../domain/account.js';
 import { EmailTakenError, NotFoundError } from '../../domain/errors.js';
 import type { TableContext } from './client.js';
-import { cancellationReasons, isConditionFailed } from './errors.js';
+import { cancellationReasons } from './errors.js';
 import { keys } from './keys.js';
 import { queryAll } from './query.js';
 
@@ -14,6 +14,19 @@ export interface EmailLogin {
   admin: boolean;
   /** Local identity provider only: scrypt hash. In AWS, Cognito keeps the password. */
   passwordHash?: string;
+}
+
+/** A user from its item (items written before profileVersion and disabled existed read as 0 and false). */
+export function userFromItem(item: Record<string, unknown>): User {
+  return {
+    userId: item.userId as string,
+    accountId: item.accountId as string,
+    email: item.email as string,
+    roles: Array.isArray(item.roles) ? (item.roles as string[]) : [],
+    admin: item.admin === true,
+    disabled: item.disabled === true,
+    profileVersion: typeof item.profileVersion === 'number' ? item.profileVersion : 0,
+  };
 }
 
 export function createAccountStore({ doc, table }: TableContext) {
@@ -31,34 +44,13 @@ export function createAccountStore({ doc, table }: TableContext) {
     async get(accountId: string): Promise<Account | null> {
       const { Item } = await doc.send(new GetCommand({ TableName: table, Key: keys.account(accountId) }));
       if (!Item) return null;
-      return {
-        accountId: Item.accountId,
-        name: Item.name,
-        autoAssignAllUsers: Item.autoAssignAllUsers !== false,
-      };
+      return { accountId: Item.accountId, name: Item.name };
     },
 
     async require(accountId: string): Promise<Account> {
       const account = await this.get(accountId);
       if (!account) throw new NotFoundError('account');
       return account;
-    },
-
-    async setAutoAssignAllUsers(accountId: string, value: boolean): Promise<void> {
-      try {
-        await doc.send(
-          new UpdateCommand({
-            TableName: table,
-            Key: keys.account(accountId),
-            UpdateExpression: 'SET autoAssignAllUsers = :v',
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeValues: { ':v': value },
-          }),
-        );
-      } catch (error) {
-        if (isConditionFailed(error)) throw new NotFoundError('account');
-        throw error;
-      }
     },
 
     /** Creates the user and claims its email in one transaction; the account must exist. */
@@ -123,18 +115,12 @@ export function createAccountStore({ doc, table }: TableContext) {
       );
     },
 
+    /** The user as stored now (strongly consistent: a change is seen by the next request), or null. */
     async getUser(accountId: string, userId: string): Promise<User | null> {
       const { Item } = await doc.send(
-        new GetCommand({ TableName: table, Key: keys.user(accountId, userId) }),
+        new GetCommand({ TableName: table, Key: keys.user(accountId, userId), ConsistentRead: true }),
       );
-      if (!Item) return null;
-      return {
-        userId: Item.userId,
-        accountId: Item.accountId,
-        email: Item.email,
-        roles: Item.roles ?? [],
-        admin: Item.admin === true,
-      };
+      return Item ? userFromItem(Item) : null;
     },
 
     async listUsers(accountId: string): Promise<User[]> {
@@ -144,13 +130,7 @@ export function createAccountStore({ doc, table }: TableContext) {
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
         ExpressionAttributeValues: { ':pk': prefix.pk, ':sk': prefix.sk },
       });
-      return items.map((item) => ({
-        userId: item.userId as string,
-        accountId: item.accountId as string,
-        email: item.email as string,
-        roles: (item.roles as string[] | undefined) ?? [],
-        admin: item.admin === true,
-      }));
+      return items.map(userFromItem);
     },
 
     async getLogin(email: string): Promise<EmailLogin | null> {

@@ -6,31 +6,37 @@
 //
 // | entity        | pk                    | sk                                      | GSI / notes
 // |---------------|-----------------------|-----------------------------------------|-----------------------------------------
-// | Account       | ACCOUNT#<acc>         | ACCOUNT                                 | settings live on this item
-// | User          | ACCOUNT#<acc>         | USER#<userId>                           | gsi1: USERS#<acc> / <email>
+// | Account       | ACCOUNT#<acc>         | ACCOUNT                                 | name
+// | User          | ACCOUNT#<acc>         | USER#<userId>                           | gsi1: USERS#<acc> / <email>; profileVersion, disabled
 // | EmailLogin    | EMAIL#<email>         | EMAIL                                   | uniqueness of email + local password hash
-// | License       | ACCOUNT#<acc>         | CATALOG#LICENSE#<licenseId>             | due: license expiry (validUntil)
+// | License       | ACCOUNT#<acc>         | CATALOG#LICENSE#<licenseId>             | due: license expiry (validUntil); used
 // | CodeLock      | CODE#<activationCode> | CODE                                    | uniqueness of activation codes
 // | Assignment    | ACCOUNT#<acc>         | CATALOG#ASSIGNMENT#<lic>#<assignmentId> | role caps and their used counters
-// | Server        | ACCOUNT#<acc>         | CATALOG#SERVER#<serverId>               |
+// | Server        | ACCOUNT#<acc>         | CATALOG#SERVER#<serverId>               | live, adminConnection, removing
 // | Holding       | ACCOUNT#<acc>         | CATALOG#HOLDING#<serverId>#<licenseId>  | a server's acquired license (System seat)
+// | Settings      | ACCOUNT#<acc>         | CATALOG#SETTINGS                        | license-manager settings
+// | Expiry        | ACCOUNT#<acc>         | CATALOG#~EXPIRY#<holdsUntil>#<sesId>    | one per live session (its SeatHolder)
+// |               |                       |                                         | due: <holdsUntil> (the hourly check's reclaim)
 // | Activation    | ACCOUNT#<acc>         | ACTIVATION#<activationId>               |
 // | Idempotency   | ACCOUNT#<acc>         | IDEMPOTENCY#<licenseId>#<keyHash>       | activation retries
 // | Session       | ACCOUNT#<acc>         | SESSION#<sessionId>                     | gsi1: LICENSE_SESSIONS#<lic> / <startedAt>#<id>
-// |               |                       |                                         | gsi2: SERVER_SESSIONS#<srv> / <sessionId>
-// |               |                       |                                         | due: session expiry / roaming end
+// |               |                       |                                         | gsi2: LIVE_SESSIONS#<acc> / <startedAt>#<id>
 // |               |                       |                                         | once ended, gsi2: ENDED_SESSIONS#<acc> / <endedAt>#<id>
-// | SeatLock      | ACCOUNT#<acc>         | SEAT#<product>#<userId>#<machineId>     | one seat per user + PC + product
-// | AdminSeat     | ACCOUNT#<acc>         | ADMIN_SEAT#<serverId>                   | the one admin connection when admin_only/lapsed
-// | Denial        | ACCOUNT#<acc>         | DENIAL#<licenseId>#<at>#<rand>          | refused sign-ins, for reports
+// | SeatLock      | ACCOUNT#<acc>         | SEAT#<userId>#<product>#<machineId>     | one seat per user + PC + product
+// | Denial        | ACCOUNT#<acc>         | DENIAL#<at>#<licenseId>#<rand>          | refused sign-ins, for reports
 // | Rollup        | ACCOUNT#<acc>         | ROLLUP#<licenseId>#<hourStart>#<role>   | hourly usage history
+// | RollupState   | ACCOUNT#<acc>         | ROLLUP_STATE                            | counts open at the last rolled-up hour
+// | AuditEvent    | ACCOUNT#<acc>         | AUDIT#<at>#<eventId>                    | the audit log (ttl: 400 days)
 // | HourlyRun     | OPS                   | HOURLY_CHECK                            | time of the latest hourly check
+// | HourlyLease   | OPS                   | HOURLY_LEASE                            | the run that works now, until when
 // | DemoSeed      | OPS                   | DEMO_SEED                               | marks that the local demo data exists
 //
-// A sign-in's catalogue (licenses, assignments, servers, holdings): ONE Query begins_with(sk, 'CATALOG#').
-// Access patterns: an account's licenses, users, servers, assignments of a license, holdings of a server:
-// Query pk = ACCOUNT#<acc> AND begins_with(sk, prefix). Sessions of a license: gsi1. Sessions of a server:
-// gsi2; sessions of an account that ended after T: gsi2. Work due by time T: Query due index duePk = DUE#<type>#<shard> AND dueSk <= T. Never a Scan.
+// A sign-in's catalogue: ONE Query pk = ACCOUNT#<acc> AND sk BETWEEN 'CATALOG#' AND 'CATALOG#~EXPIRY#<now>#\uffff'
+// returns the licenses, assignments, servers, holdings and settings (sorting before '~') and exactly the Expiry
+// items of the sessions expired at <now> (docs/seat-protocol.md). The live sessions of a server or user:
+// Query begins_with(sk, 'CATALOG#~EXPIRY#') (strongly consistent). Sessions of a license: gsi1. Live and
+// ended sessions of an account by time: gsi2. Work due by time T: Query the due index duePk = DUE#<type>#<shard>
+// AND dueSk <= T. Never a Scan.
 
 export const TABLE_DESIGN = {
   partitionKey: 'pk',
@@ -56,12 +62,16 @@ export type EntityType =
   | 'Holding'
   | 'Activation'
   | 'Idempotency'
+  | 'Settings'
+  | 'Expiry'
   | 'Session'
   | 'SeatLock'
-  | 'AdminSeat'
   | 'Denial'
   | 'Rollup'
+  | 'RollupState'
+  | 'AuditEvent'
   | 'HourlyRun'
+  | 'HourlyLease'
   | 'DemoSeed';
 
 export interface Key {
@@ -72,10 +82,12 @@ export interface Key {
 const accountPk = (accountId: string) => `ACCOUNT#${accountId}`;
 
 /**
- * Licenses, assignments, servers and holdings share this sort-key prefix, so a sign-in reads everything it
- * decides on (its "catalogue") with ONE Query: pk = ACCOUNT#<acc> AND begins_with(sk, 'CATALOG#').
+ * Licenses, assignments, servers, holdings, settings and the Expiry items share this sort-key prefix, so a
+ * sign-in reads everything it decides on (its "catalogue") with ONE Query (see catalogRange).
  */
 const CATALOG = 'CATALOG#';
+/** '~' sorts after every letter: Expiry items come after the rest of the catalogue, in time order. */
+const EXPIRY = `${CATALOG}~EXPIRY#`;
 
 export const keys = {
   account: (accountId: string): Key => ({ pk: accountPk(accountId), sk: 'ACCOUNT' }),
@@ -91,6 +103,22 @@ export const keys = {
   }),
   licensesPrefix: (accountId: string): Key => ({ pk: accountPk(accountId), sk: `${CATALOG}LICENSE#` }),
   catalog: (accountId: string): Key => ({ pk: accountPk(accountId), sk: CATALOG }),
+  /**
+   * The catalogue as of `asOf` (ISO time): sk BETWEEN from AND to gives everything but the Expiry items of
+   * sessions that hold their seat after asOf.
+   */
+  catalogRange: (accountId: string, asOf: string) => ({
+    pk: accountPk(accountId),
+    from: CATALOG,
+    to: `${EXPIRY}${asOf}#\uffff`,
+  }),
+  settings: (accountId: string): Key => ({ pk: accountPk(accountId), sk: `${CATALOG}SETTINGS` }),
+  expiry: (accountId: string, holdsUntil: string, sessionId: string): Key => ({
+    pk: accountPk(accountId),
+    sk: `${EXPIRY}${holdsUntil}#${sessionId}`,
+  }),
+  /** Every Expiry item of the account: its live sessions, strongly consistent. */
+  expiryPrefix: (accountId: string): Key => ({ pk: accountPk(accountId), sk: EXPIRY }),
   codeLock: (activationCode: string): Key => ({ pk: `CODE#${activationCode}`, sk: 'CODE' }),
 
   assignment: (accountId: string, licenseId: string, assignmentId: string): Key => ({
@@ -136,34 +164,34 @@ export const keys = {
     gsi1sk: `${startedAt}#${sessionId}`,
   }),
   sessionsOfLicensePk: (licenseId: string) => `LICENSE_SESSIONS#${licenseId}`,
-  sessionsOfServer: (serverId: string, sessionId: string) => ({
-    gsi2pk: `SERVER_SESSIONS#${serverId}`,
-    gsi2sk: sessionId,
+  /** Live sessions of an account by start time (newest first for the Sessions page; rollups by window). */
+  liveSessionsOfAccount: (accountId: string, startedAt: string, sessionId: string) => ({
+    gsi2pk: `LIVE_SESSIONS#${accountId}`,
+    gsi2sk: `${startedAt}#${sessionId}`,
   }),
-  sessionsOfServerPk: (serverId: string) => `SERVER_SESSIONS#${serverId}`,
+  liveSessionsOfAccountPk: (accountId: string) => `LIVE_SESSIONS#${accountId}`,
   /** Ended sessions by end time, per account: usage rollups read only what ended inside their window. */
   endedSessionsOfAccount: (accountId: string, endedAt: string, sessionId: string) => ({
     gsi2pk: `ENDED_SESSIONS#${accountId}`,
     gsi2sk: `${endedAt}#${sessionId}`,
   }),
   endedSessionsOfAccountPk: (accountId: string) => `ENDED_SESSIONS#${accountId}`,
-  seatLock: (accountId: string, product: string, userId: string, machineId: string): Key => ({
+  /** User ids and products hold no '#', so a user's locks share the prefix SEAT#<userId>#. */
+  seatLock: (accountId: string, userId: string, product: string, machineId: string): Key => ({
     pk: accountPk(accountId),
-    sk: `SEAT#${product}#${userId}#${machineId}`,
+    sk: `SEAT#${userId}#${product}#${machineId}`,
   }),
-  adminSeat: (accountId: string, serverId: string): Key => ({
+  seatLocksOfUser: (accountId: string, userId: string): Key => ({
     pk: accountPk(accountId),
-    sk: `ADMIN_SEAT#${serverId}`,
+    sk: `SEAT#${userId}#`,
   }),
 
+  /** Denials sort by time first: the hourly rollups read an account's window in one range. */
   denial: (accountId: string, licenseId: string, at: string, nonce: string): Key => ({
     pk: accountPk(accountId),
-    sk: `DENIAL#${licenseId}#${at}#${nonce}`,
+    sk: `DENIAL#${at}#${licenseId}#${nonce}`,
   }),
-  denialsPrefix: (accountId: string, licenseId: string): Key => ({
-    pk: accountPk(accountId),
-    sk: `DENIAL#${licenseId}#`,
-  }),
+  denialsPrefix: (accountId: string): Key => ({ pk: accountPk(accountId), sk: 'DENIAL#' }),
   rollup: (accountId: string, licenseId: string, hourStart: string, role: string): Key => ({
     pk: accountPk(accountId),
     sk: `ROLLUP#${licenseId}#${hourStart}#${role}`,
@@ -172,8 +200,15 @@ export const keys = {
     pk: accountPk(accountId),
     sk: `ROLLUP#${licenseId}#`,
   }),
+  rollupState: (accountId: string): Key => ({ pk: accountPk(accountId), sk: 'ROLLUP_STATE' }),
+  auditEvent: (accountId: string, at: string, eventId: string): Key => ({
+    pk: accountPk(accountId),
+    sk: `AUDIT#${at}#${eventId}`,
+  }),
+  auditPrefix: (accountId: string): Key => ({ pk: accountPk(accountId), sk: 'AUDIT#' }),
 
   hourlyRun: (): Key => ({ pk: 'OPS', sk: 'HOURLY_CHECK' }),
+  hourlyLease: (): Key => ({ pk: 'OPS', sk: 'HOURLY_LEASE' }),
   demoSeed: (): Key => ({ pk: 'OPS', sk: 'DEMO_SEED' }),
 } as const;
 

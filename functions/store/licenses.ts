@@ -1,8 +1,10 @@
 // Licenses of an account: issue (with a unique activation code and the default assignment), read, list, renew.
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Assignment } from '../../domain/assignments.js';
+import type { AuditRecord } from '../../domain/audit.js';
 import { NotFoundError } from '../../domain/errors.js';
 import type { License } from '../../domain/license.js';
+import { auditPut } from './audit.js';
 import type { TableContext } from './client.js';
 import { cancellationReasons, isConditionFailed } from './errors.js';
 import { dueAttributes, keys } from './keys.js';
@@ -148,6 +150,36 @@ export function createLicenseStore({ doc, table }: TableContext) {
         token = page.nextToken;
       } while (token);
       return all;
+    },
+
+    /**
+     * Counts a license expired once, with its audit record: sets expiredAt and takes it off the due index, only
+     * while its end has passed (a renewal in between wins) and it was not counted before. True when THIS call
+     * counted it.
+     */
+    async markExpired(accountId: string, licenseId: string, at: Date, audit: AuditRecord): Promise<boolean> {
+      try {
+        await doc.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: table,
+                  Key: keys.license(accountId, licenseId),
+                  UpdateExpression: 'SET expiredAt = :at REMOVE duePk, dueSk',
+                  ConditionExpression: 'validUntil <= :at AND attribute_not_exists(expiredAt)',
+                  ExpressionAttributeValues: { ':at': at.toISOString() },
+                },
+              },
+              auditPut(table, audit),
+            ],
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (cancellationReasons(error)?.[0] === 'ConditionalCheckFailed') return false;
+        throw error;
+      }
     },
 
     /**

@@ -1,35 +1,16 @@
 // NEXUS servers of an account and their holdings (acquired licenses; a Server license's System seat).
-import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { BusyError, NotFoundError, SeatsExhaustedError } from '../../domain/errors.js';
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { AuditRecord } from '../../domain/audit.js';
+import { NotFoundError, SeatsExhaustedError } from '../../domain/errors.js';
 import { acquisitionRefusal, type License } from '../../domain/license.js';
+import type { Holding, Server } from '../../domain/server-status.js';
+import { auditPut } from './audit.js';
 import type { TableContext } from './client.js';
-import { cancellationReasons } from './errors.js';
+import { cancellationReasons, isConditionFailed } from './errors.js';
 import { keys } from './keys.js';
 import { queryAll } from './query.js';
 
-export interface Server {
-  serverId: string;
-  accountId: string;
-  hostName: string;
-  createdAt: string;
-}
-
-/** A license a server acquired (From cloud or From file). Kept after the license expires: "lapsed" needs it. */
-export interface Holding {
-  accountId: string;
-  serverId: string;
-  licenseId: string;
-  kind: License['kind'];
-  product: License['product'];
-  /** Copied from the license at acquisition; renewals are read from the license itself. */
-  validFrom: string;
-  validUntil: string;
-  acquiredAt: string;
-  /** True when this holding took the license's System seat (Server licenses only). */
-  takesSeat: boolean;
-  /** Set when the holding's seat was given back (server deleted); the record stays for history. */
-  releasedAt?: string;
-}
+export type { Holding, Server } from '../../domain/server-status.js';
 
 export function serverFromItem(item: Record<string, unknown>): Server {
   return {
@@ -37,6 +18,10 @@ export function serverFromItem(item: Record<string, unknown>): Server {
     accountId: item.accountId as string,
     hostName: item.hostName as string,
     createdAt: item.createdAt as string,
+    live: typeof item.live === 'number' ? item.live : 0,
+    connections: typeof item.connections === 'number' ? item.connections : 0,
+    adminConnection: typeof item.adminConnection === 'string' ? item.adminConnection : null,
+    removing: typeof item.removing === 'string' ? item.removing : null,
   };
 }
 
@@ -60,16 +45,24 @@ export type AcquireRefusal = 'server_missing' | 'license_missing' | 'expired' | 
 
 export function createServerStore({ doc, table }: TableContext) {
   return {
-    async create(server: Server): Promise<void> {
+    /** Registers a server (no sessions, no administrative connection). */
+    async create(server: Pick<Server, 'serverId' | 'accountId' | 'hostName' | 'createdAt'>): Promise<void> {
       await doc.send(
         new PutCommand({
           TableName: table,
-          Item: { ...keys.server(server.accountId, server.serverId), entity: 'Server', ...server },
+          Item: {
+            ...keys.server(server.accountId, server.serverId),
+            entity: 'Server',
+            ...server,
+            live: 0,
+            connections: 0,
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
     },
 
+    /** The server as stored, a removing one included (null when missing). */
     async get(accountId: string, serverId: string): Promise<Server | null> {
       const { Item } = await doc.send(
         new GetCommand({ TableName: table, Key: keys.server(accountId, serverId), ConsistentRead: true }),
@@ -77,10 +70,32 @@ export function createServerStore({ doc, table }: TableContext) {
       return Item ? serverFromItem(Item) : null;
     },
 
+    /** The server, or NotFoundError('server') when missing or being removed (gone for every reader). */
     async require(accountId: string, serverId: string): Promise<Server> {
       const server = await this.get(accountId, serverId);
-      if (!server) throw new NotFoundError('server');
+      if (!server || server.removing) throw new NotFoundError('server');
       return server;
+    },
+
+    /**
+     * Marks the server as being removed (API.md DELETE): from this write on, every grant's server condition
+     * fails. Idempotent; NotFoundError when the server does not exist.
+     */
+    async markRemoving(accountId: string, serverId: string, at: Date): Promise<void> {
+      try {
+        await doc.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: keys.server(accountId, serverId),
+            UpdateExpression: 'SET removing = if_not_exists(removing, :at)',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':at': at.toISOString() },
+          }),
+        );
+      } catch (error) {
+        if (isConditionFailed(error)) throw new NotFoundError('server');
+        throw error;
+      }
     },
 
     /** Every holding of a server, released ones included. */
@@ -124,7 +139,7 @@ export function createServerStore({ doc, table }: TableContext) {
             TableName: table,
             Key: keys.server(accountId, serverId),
             UpdateExpression: 'SET holdingsVersion = if_not_exists(holdingsVersion, :zero) + :one',
-            ConditionExpression: 'attribute_exists(pk)',
+            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(removing)',
             ExpressionAttributeValues: { ':zero': 0, ':one': 1 },
           },
         },
@@ -179,44 +194,89 @@ export function createServerStore({ doc, table }: TableContext) {
     },
 
     /**
-     * Removes the server and gives back the System seats its holdings took, in one transaction conditioned on
-     * the holdings not having changed since they were read (the server's holdingsVersion). Holdings stay,
-     * marked released, so that history can see them.
+     * Removes a server that is being removed and has no live session: deletes it and gives back the System seats
+     * its holdings took, with the audit record, in one transaction conditioned on `live = 0` and on the holdings
+     * not having changed since they were read (holdingsVersion). false when a condition failed: read again.
      */
-    async delete(accountId: string, serverId: string, now: Date): Promise<void> {
-      for (let attempt = 0; attempt < DELETE_ATTEMPTS; attempt++) {
-        const { Item } = await doc.send(
-          new GetCommand({ TableName: table, Key: keys.server(accountId, serverId), ConsistentRead: true }),
-        );
-        if (!Item) throw new NotFoundError('server');
-        const version = typeof Item.holdingsVersion === 'number' ? Item.holdingsVersion : null;
-        const holdings = await this.holdings(accountId, serverId);
-        const seated = holdings.filter((h) => h.takesSeat && !h.releasedAt);
-        const at = now.toISOString();
-        // DynamoDB caps a transaction at 100 items; a server holds a handful of licenses.
-        const items: TransactItems = [
-          {
-            Delete: {
-              TableName: table,
-              Key: keys.server(accountId, serverId),
-              ConditionExpression:
-                version === null
-                  ? 'attribute_exists(pk) AND attribute_not_exists(holdingsVersion)'
-                  : 'attribute_exists(pk) AND holdingsVersion = :version',
-              ...(version === null ? {} : { ExpressionAttributeValues: { ':version': version } }),
-            },
+    async remove(accountId: string, serverId: string, now: Date, audit: AuditRecord): Promise<boolean> {
+      const { Item } = await doc.send(
+        new GetCommand({ TableName: table, Key: keys.server(accountId, serverId), ConsistentRead: true }),
+      );
+      if (!Item) return true;
+      const version = typeof Item.holdingsVersion === 'number' ? Item.holdingsVersion : null;
+      const holdings = await this.holdings(accountId, serverId);
+      const seated = holdings.filter((h) => h.takesSeat && !h.releasedAt);
+      const at = now.toISOString();
+      // DynamoDB caps a transaction at 100 items; a server holds a handful of licenses.
+      const items: TransactItems = [
+        {
+          Delete: {
+            TableName: table,
+            Key: keys.server(accountId, serverId),
+            ConditionExpression: `attribute_exists(pk) AND attribute_exists(removing) AND (attribute_not_exists(live) OR live = :zero) AND ${
+              version === null ? 'attribute_not_exists(holdingsVersion)' : 'holdingsVersion = :version'
+            }`,
+            ExpressionAttributeValues: { ':zero': 0, ...(version === null ? {} : { ':version': version }) },
           },
-        ];
-        for (const holding of seated) items.push(...releaseItems(table, holding, at));
-        try {
-          await doc.send(new TransactWriteCommand({ TransactItems: items }));
-          return;
-        } catch (error) {
-          // Something changed between the read and the write (an acquisition, a release): read again.
-          if (!cancellationReasons(error)?.includes('ConditionalCheckFailed')) throw error;
-        }
+        },
+        auditPut(table, audit),
+      ];
+      for (const holding of seated) items.push(...releaseItems(table, holding, at));
+      try {
+        await doc.send(new TransactWriteCommand({ TransactItems: items }));
+        return true;
+      } catch (error) {
+        if (!cancellationReasons(error)?.includes('ConditionalCheckFailed')) throw error;
+        return false;
       }
-      throw new BusyError();
+    },
+
+    /** Every server of the account, removing ones included (the caller filters). */
+    async listAll(accountId: string): Promise<Server[]> {
+      const prefix = keys.serversPrefix(accountId);
+      const items = await queryAll(doc, {
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+        ExpressionAttributeValues: { ':pk': prefix.pk, ':sk': prefix.sk },
+        ConsistentRead: true,
+      });
+      return items.map(serverFromItem);
+    },
+
+    /**
+     * Counts a server lapsed once per lapse (lapsedAsOf = the latest end of its Server licenses, so after a
+     * renewal and a second expiry it counts again), with its audit record. True when THIS call marked it.
+     */
+    async markLapsed(
+      accountId: string,
+      serverId: string,
+      asOf: string,
+      at: Date,
+      audit: AuditRecord,
+    ): Promise<boolean> {
+      try {
+        await doc.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: table,
+                  Key: keys.server(accountId, serverId),
+                  UpdateExpression: 'SET lapsedAt = :at, lapsedAsOf = :asOf',
+                  ConditionExpression:
+                    'attribute_exists(pk) AND (attribute_not_exists(lapsedAsOf) OR lapsedAsOf < :asOf)',
+                  ExpressionAttributeValues: { ':at': at.toISOString(), ':asOf': asOf },
+                },
+              },
+              auditPut(table, audit),
+            ],
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (cancellationReasons(error)?.[0] === 'ConditionalCheckFailed') return false;
+        throw error;
+      }
     },
 
     /**
@@ -239,8 +299,6 @@ export function createServerStore({ doc, table }: TableContext) {
 }
 
 type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
-
-const DELETE_ATTEMPTS = 5;
 
 /** Marks a holding released and frees its license's System seat (both or neither). */
 function releaseItems(table: string, holding: Holding, at: string): TransactItems {

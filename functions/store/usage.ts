@@ -1,5 +1,5 @@
 // Usage data: sessions and denials of an account for a time range, and the hourly rollups the check writes.
-import { BatchWriteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import {
   bucketStarts,
   ceilHour,
@@ -7,6 +7,7 @@ import {
   type HourStats,
   HOUR_MS,
   type Interval,
+  type OpenCounts,
   type RollupEntry,
   reportRows,
   roleKey,
@@ -16,6 +17,7 @@ import {
   usageByHour,
 } from '../../domain/usage.js';
 import type { TableContext } from './client.js';
+import { isConditionFailed } from './errors.js';
 import { type QueryInput, queryAll as queryAllPages } from './query.js';
 import { keys } from './keys.js';
 
@@ -29,7 +31,18 @@ export function newMeter(): Meter {
   return { read: 0, written: 0 };
 }
 
-const BATCH = 25;
+/** Rollup puts sent at once (each is conditional, so BatchWriteItem cannot carry them). */
+const PARALLEL_PUTS = 16;
+
+function usageSessionOf(item: Record<string, unknown>): UsageSession {
+  return {
+    sessionId: item.sessionId as string,
+    licenseId: item.licenseId as string,
+    startedAt: item.startedAt as string,
+    endedAt: typeof item.endedAt === 'string' ? item.endedAt : undefined,
+    roles: Array.isArray(item.roles) ? (item.roles as string[]) : [],
+  };
+}
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();
@@ -52,10 +65,6 @@ export function createUsageStore({ doc, table }: TableContext, meter: Meter = ne
     },
 
     /**
-     * The account's sessions that held a seat at some time in [fromMs, toMs): live ones and ended ones alike
-     * (ended sessions are kept, without index entries, for this). Reads the account's kept sessions.
-     */
-    /**
      * Sessions of these licenses that overlap [fromMs, toMs): the live ones through each license's index, then
      * those that ended after fromMs through the account's ended-sessions index; what it reads grows with the
      * sessions of the window, not with the history the account keeps.
@@ -68,7 +77,7 @@ export function createUsageStore({ doc, table }: TableContext, meter: Meter = ne
     ): Promise<UsageSession[]> {
       const wanted = new Set(licenseIds);
       const projection = {
-        ProjectionExpression: 'sessionId, licenseId, startedAt, endedAt, #roles',
+        ProjectionExpression: 'sessionId, licenseId, startedAt, endedAt, #roles, adminConnection',
         ExpressionAttributeNames: { '#roles': 'roles' },
       };
       const live = (
@@ -99,7 +108,10 @@ export function createUsageStore({ doc, table }: TableContext, meter: Meter = ne
       });
       const byId = new Map<string, Record<string, unknown>>();
       for (const item of [...live, ...ended]) {
-        if (wanted.has(item.licenseId as string)) byId.set(item.sessionId as string, item);
+        // The administrative connection holds no seat of the license it names.
+        if (wanted.has(item.licenseId as string) && item.adminConnection !== true) {
+          byId.set(item.sessionId as string, item);
+        }
       }
       return [...byId.values()].map((item) => ({
         licenseId: item.licenseId as string,
@@ -110,62 +122,140 @@ export function createUsageStore({ doc, table }: TableContext, meter: Meter = ne
     },
 
     /** Refused sign-ins recorded against a license in [fromMs, toMs): a key range, as denials sort by time. */
+    /**
+     * Refused sign-ins of the account in [fromMs, toMs), of the given licenses (all when omitted): one key range,
+     * as denials sort by time.
+     */
     async denials(
       accountId: string,
-      licenseId: string,
       fromMs: number,
       toMs: number,
+      licenseIds?: readonly string[],
     ): Promise<UsageDenial[]> {
-      const prefix = keys.denialsPrefix(accountId, licenseId);
+      const prefix = keys.denialsPrefix(accountId);
       const items = await queryAll({
         TableName: table,
         KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
         ExpressionAttributeValues: {
           ':pk': prefix.pk,
           ':from': `${prefix.sk}${iso(fromMs)}`,
-          // Denials at exactly toMs sort after this bound ("...Z#nonce" > "...Z"): the range is half-open.
+          // Denials at exactly toMs sort after this bound ("...Z#lic" > "...Z"): the range is half-open.
           ':to': `${prefix.sk}${iso(toMs)}`,
         },
       });
-      return items.map((item) => ({
-        licenseId,
-        // "DENIAL#<licenseId>#<at>#<nonce>": the time is in the key even if the item lacks `at`.
-        at:
-          typeof item.at === 'string'
-            ? item.at
-            : (String(item.sk).slice(prefix.sk.length).split('#')[0] ?? ''),
-        roles: Array.isArray(item.roles) ? (item.roles as string[]) : [],
-      }));
+      const wanted = licenseIds ? new Set(licenseIds) : null;
+      return items
+        .filter((item) => !wanted || wanted.has(item.licenseId as string))
+        .map((item) => ({
+          licenseId: item.licenseId as string,
+          at: item.at as string,
+          roles: Array.isArray(item.roles) ? (item.roles as string[]) : [],
+        }));
     },
 
-    /** Writes rollups (a rewrite of an hour writes the same numbers: runs may repeat an hour after a crash). */
-    async putRollups(accountId: string, entries: readonly RollupEntry[]): Promise<number> {
-      const items = entries.map((entry) => {
-        const hourStart = iso(entry.hourStart);
-        return {
-          ...keys.rollup(accountId, entry.licenseId, hourStart, entry.role),
-          entity: 'Rollup',
-          accountId,
-          licenseId: entry.licenseId,
-          hourStart,
-          role: entry.role,
-          ...entry.stats,
-        };
+    /**
+     * Sessions of the account that started in [fromMs, toMs) and are still live (gsi2 LIVE_SESSIONS by start
+     * time), seat holders only (the administrative connection holds no seat of its license).
+     */
+    async liveStartedIn(accountId: string, fromMs: number, toMs: number): Promise<UsageSession[]> {
+      const items = await queryAll({
+        TableName: table,
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk BETWEEN :from AND :to',
+        ProjectionExpression: 'sessionId, licenseId, startedAt, #roles, adminConnection',
+        ExpressionAttributeNames: { '#roles': 'roles' },
+        ExpressionAttributeValues: {
+          ':pk': keys.liveSessionsOfAccountPk(accountId),
+          ':from': iso(fromMs),
+          // "<startedAt>#<id>": everything started before toMs sorts at or before "<toMs - 1 ms>#\uffff".
+          ':to': `${iso(toMs - 1)}#\uffff`,
+        },
       });
-      for (let i = 0; i < items.length; i += BATCH) {
-        let requests: { PutRequest: { Item: Record<string, unknown> } }[] = items
-          .slice(i, i + BATCH)
-          .map((Item) => ({ PutRequest: { Item } }));
-        for (let attempt = 0; requests.length > 0; attempt++) {
-          if (attempt > 0) await new Promise((done) => setTimeout(done, Math.min(1000, 50 * 2 ** attempt)));
-          if (attempt > 8) throw new Error('DynamoDB kept refusing rollup writes (throttled)');
-          const result = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
-          const unprocessed = (result.UnprocessedItems?.[table] ?? []) as typeof requests;
-          meter.written += requests.length - unprocessed.length;
-          requests = unprocessed;
-        }
+      return items.filter((item) => item.adminConnection !== true).map(usageSessionOf);
+    },
+
+    /** Sessions of the account that ended at or after fromMs (gsi2 ENDED_SESSIONS by end time). */
+    async endedSince(accountId: string, fromMs: number): Promise<UsageSession[]> {
+      const items = await queryAll({
+        TableName: table,
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk >= :from',
+        ProjectionExpression: 'sessionId, licenseId, startedAt, endedAt, #roles, adminConnection',
+        ExpressionAttributeNames: { '#roles': 'roles' },
+        ExpressionAttributeValues: { ':pk': keys.endedSessionsOfAccountPk(accountId), ':from': iso(fromMs) },
+      });
+      return items.filter((item) => item.adminConnection !== true).map(usageSessionOf);
+    },
+
+    /** The counts of sessions open at the start of the next hour to roll up, or null before the first run. */
+    async rollupState(accountId: string): Promise<{ openAt: number; counts: OpenCounts } | null> {
+      const { Item } = await doc.send(
+        new GetCommand({ TableName: table, Key: keys.rollupState(accountId), ConsistentRead: true }),
+      );
+      meter.read += Item ? 1 : 0;
+      if (!Item || typeof Item.openAt !== 'string') return null;
+      const counts: OpenCounts = new Map();
+      for (const [licenseId, perRole] of Object.entries(
+        (Item.counts ?? {}) as Record<string, Record<string, number>>,
+      )) {
+        counts.set(licenseId, new Map(Object.entries(perRole)));
       }
-      return items.length;
+      return { openAt: Date.parse(Item.openAt), counts };
+    },
+
+    /** Records the counts open at `openAt` (the end of the hours just rolled up). */
+    async putRollupState(accountId: string, openAt: number, counts: OpenCounts): Promise<void> {
+      const plain: Record<string, Record<string, number>> = {};
+      for (const [licenseId, perRole] of counts) plain[licenseId] = Object.fromEntries(perRole);
+      await doc.send(
+        new PutCommand({
+          TableName: table,
+          Item: {
+            ...keys.rollupState(accountId),
+            entity: 'RollupState',
+            accountId,
+            openAt: iso(openAt),
+            counts: plain,
+          },
+        }),
+      );
+      meter.written++;
+    },
+
+    /**
+     * Writes the rollups that do not exist yet and returns how many it wrote (a run that repeats hours after a
+     * crash writes nothing twice, so the runs' counts add up to what exists).
+     */
+    async putRollups(accountId: string, entries: readonly RollupEntry[]): Promise<number> {
+      let written = 0;
+      for (let i = 0; i < entries.length; i += PARALLEL_PUTS) {
+        const batch = entries.slice(i, i + PARALLEL_PUTS).map(async (entry) => {
+          const hourStart = iso(entry.hourStart);
+          try {
+            await doc.send(
+              new PutCommand({
+                TableName: table,
+                Item: {
+                  ...keys.rollup(accountId, entry.licenseId, hourStart, entry.role),
+                  entity: 'Rollup',
+                  accountId,
+                  licenseId: entry.licenseId,
+                  hourStart,
+                  role: entry.role,
+                  ...entry.stats,
+                },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              }),
+            );
+            written++;
+            meter.written++;
+          } catch (error) {
+            if (!isConditionFailed(error)) throw error;
+          }
+        });
+        await Promise.all(batch);
+      }
+      return written;
     },
 
     /** A license's rollups of one role key for the hours [fromHour, toHour), by hour start. */
@@ -243,8 +333,9 @@ export async function usageReport(context: TableContext, request: UsageReportReq
   );
   if (liveFrom < liveTo) {
     const sessions = await usage.sessionsOverlapping(accountId, licenseIds, liveFrom, liveTo);
+    const allDenials = await usage.denials(accountId, liveFrom, liveTo, licenseIds);
     for (const licenseId of licenseIds) {
-      const denials = await usage.denials(accountId, licenseId, liveFrom, liveTo);
+      const denials = allDenials.filter((denial) => denial.licenseId === licenseId);
       const own = sessions.filter((session) => session.licenseId === licenseId);
       live.set(
         licenseId,

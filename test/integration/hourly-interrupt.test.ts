@@ -3,8 +3,8 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setClock } from '../../functions/runtime/clock.js';
 import { createDocumentClient } from '../../functions/store/client.js';
-import { runHourlyCheck } from '../../functions/store/hourly.js';
-import { createSessionStore } from '../../functions/store/sessions.js';
+import { runHourlyCheck } from '../../functions/jobs/hourly-check/run.js';
+import { hourlyCheckPortsFor } from '../../functions/use-cases/store-ports.js';
 import { startTestPortal, type TestAccount, type TestPortal } from '../support/portal.js';
 
 const CAL = 'Altium NEXUS Server CAL';
@@ -37,7 +37,11 @@ function cutOffAfter(commandName: string, limit: number): DynamoDBDocumentClient
 
 function runCutOff(commandName: string, limit: number) {
   const context = { doc: cutOffAfter(commandName, limit), table: portal.portal.tableName };
-  return runHourlyCheck(context, createSessionStore(context), RUN_AT, { pageSize: 2 });
+  return runHourlyCheck(hourlyCheckPortsFor(context), {
+    requested: RUN_AT,
+    real: RUN_AT,
+    honourRequested: true,
+  });
 }
 
 const license = async (id: string) => (await portal.call('GET', `/v1/licenses/${id}`, { token })).body;
@@ -91,7 +95,7 @@ describe('an interrupted hourly check', () => {
 
     // Cut off after ending three sessions, then again while writing rollups.
     await expect(runCutOff('TransactWriteCommand', 3)).rejects.toThrow('cut off');
-    await expect(runCutOff('BatchWriteCommand', 0)).rejects.toThrow('cut off');
+    await expect(runCutOff('PutCommand', 0)).rejects.toThrow('cut off');
     const finish = await portal.call('POST', '/v1/ops/hourly-check', {
       token: await portal.operatorToken(),
       body: { now: RUN_AT.toISOString() },
@@ -134,6 +138,7 @@ describe('an interrupted hourly check', () => {
       reclaimedSessions: 0,
       endedRoaming: 0,
       rollupsWritten: 0,
+      complete: true,
     });
   });
 });

@@ -160,6 +160,7 @@ describe('the hourly check', () => {
       reclaimedSessions: 0,
       endedRoaming: 0,
       rollupsWritten: 0,
+      complete: true,
     });
   });
 
@@ -210,13 +211,19 @@ describe('the hourly check', () => {
     expect((await license(design.licenseId)).used).toBe(1);
     // The server keeps its (expired) Server license: it is lapsed, not unlicensed, and its System seat stays.
     expect((await license(serverLicense.licenseId)).used).toBe(1);
-    // A lapsed server keeps one administrative connection; the member's connection ended.
-    expect((await liveSessions(cal.licenseId)).map((s) => s.sessionId)).toEqual([admin.body.sessionId]);
-    expect((await license(cal.licenseId)).used).toBe(1);
+    // A lapsed server keeps one administrative connection: the administrator's session, which now takes no
+    // CAL seat (API.md); the member's connection ended.
+    expect(await liveSessions(cal.licenseId)).toEqual([]);
+    expect((await license(cal.licenseId)).used).toBe(0);
+    const kept = await portal.call('POST', `/v1/sessions/${admin.body.sessionId}/heartbeat`, { token });
+    expect(kept.status).toBe(200);
+    const ended = await portal.call('POST', `/v1/sessions/${member.body.sessionId}/heartbeat`, { token });
+    expect(ended.status).toBe(404);
     const status = await portal.call('GET', `/v1/servers/${serverId}/status`, { token });
     expect(status.body.state).toBe('lapsed');
 
     // An hour later the administrator's connection, no longer heard from, is reclaimed; nothing else changes.
+    clock = T0 + 7 * HOUR;
     const again = await check(T0 + 7 * HOUR);
     expect(again.body).toMatchObject({ expiredLicenses: 0, lapsedServers: 0, reclaimedSessions: 1 });
   });

@@ -429,17 +429,38 @@ describe('roles and assignments', () => {
     expect(await sessionsOf(pool, pool.cal.licenseId)).toHaveLength(1);
   });
 
-  it('reads and changes the autoAssignAllUsers setting, which decides whether new CALs get All Users', async () => {
+  it('reads and changes the settings: autoAssignAllUsers decides whether new CALs get All Users', async () => {
     const pool = await licensedPool(1, 'Settings');
     const token = pool.token;
     expect((await portal.call('GET', '/v1/settings/license-manager', { token })).body).toEqual({
       autoAssignAllUsers: true,
+      sessionTimeoutMinutes: 10,
     });
     const off = await portal.call('PUT', '/v1/settings/license-manager', {
       token,
       body: { autoAssignAllUsers: false },
     });
     expect(off.status).toBe(200);
+    // Either field alone: the other keeps its value.
+    expect(off.body).toEqual({ autoAssignAllUsers: false, sessionTimeoutMinutes: 10 });
+    const timeout = await portal.call('PUT', '/v1/settings/license-manager', {
+      token,
+      body: { sessionTimeoutMinutes: 1 },
+    });
+    expect(timeout.body).toEqual({ autoAssignAllUsers: false, sessionTimeoutMinutes: 1 });
+    for (const body of [
+      {},
+      { sessionTimeoutMinutes: 0 },
+      { sessionTimeoutMinutes: 1441 },
+      { sessionTimeoutMinutes: 1.5 },
+    ]) {
+      const refused = await portal.call('PUT', '/v1/settings/license-manager', { token, body });
+      expect(refused.status, JSON.stringify(body)).toBe(400);
+    }
+    expect((await portal.call('GET', '/v1/settings/license-manager', { token })).body).toEqual({
+      autoAssignAllUsers: false,
+      sessionTimeoutMinutes: 1,
+    });
     const cal = await portal.issueLicense(pool.account.accountId, CAL, 3);
     const listed = await portal.call('GET', `/v1/licenses/${cal.licenseId}/assignments`, { token });
     expect(listed.body).toEqual({ assignments: [], nextToken: null });

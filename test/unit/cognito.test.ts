@@ -24,6 +24,8 @@ const admin: User = {
   email: 'ada@example.com',
   roles: ['All Users', 'Administrators'],
   admin: true,
+  disabled: false,
+  profileVersion: 0,
 };
 const member: User = { ...admin, userId: 'usr_456', email: 'bob@example.com', admin: false };
 

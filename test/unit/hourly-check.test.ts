@@ -10,7 +10,6 @@ import {
 } from '../../domain/hourly-check.js';
 
 const d = (iso: string) => new Date(iso);
-const license = { validFrom: '2027-02-28T00:00:00.000Z', validUntil: '2028-02-29T12:00:00.000Z' };
 
 describe('run time', () => {
   it('honours an explicit now at or after the latest run, and refuses an earlier one with invalid_request', () => {
@@ -85,17 +84,19 @@ describe('due sessions', () => {
       { expiresAt: '2028-02-20T10:00:00.000Z', roamingUntil: '2028-02-29T12:00:00.000Z' },
       null,
     ],
-    ['already ended', { expiresAt: '2028-02-29T10:00:00.000Z', roamingUntil: null, endedAt: 'x' }, null],
   ] as const)('a session %s: %s', (_name, session, reason) => {
-    expect(dueSessionDecision(session, license, at)).toBe(reason);
+    expect(dueSessionDecision({ ...session, adminConnection: false }, false, at)).toBe(reason);
   });
 
   it('ends any live session of an expired license, heartbeats or not', () => {
-    const session = { expiresAt: '2028-02-29T12:00:00.000Z', roamingUntil: null };
-    expect(dueSessionDecision(session, license, d('2028-02-29T12:00:00Z'))).toBe('license_expired');
-    expect(dueSessionDecision(session, null, d('2028-02-29T12:00:00Z'))).toBe('license_expired');
-    // Without the license read, a session not past its own end is kept.
-    expect(dueSessionDecision(session, undefined, d('2028-02-29T11:59:59Z'))).toBeNull();
+    const session = { expiresAt: '2028-02-29T12:00:00.000Z', roamingUntil: null, adminConnection: false };
+    expect(dueSessionDecision(session, true, d('2028-02-29T12:00:00Z'))).toBe('license_expired');
+    expect(dueSessionDecision(session, false, d('2028-02-29T12:00:00Z'))).toBe('reclaimed');
+    expect(dueSessionDecision(session, false, d('2028-02-29T11:59:59Z'))).toBeNull();
+    // The administrative connection holds no seat of the license it names: only its own time ends it.
+    const admin = { ...session, adminConnection: true };
+    expect(dueSessionDecision(admin, true, d('2028-02-29T12:00:00Z'))).toBe('reclaimed');
+    expect(dueSessionDecision(admin, true, d('2028-02-29T11:59:59Z'))).toBeNull();
     expect(summaryFieldOf('license_expired')).toBeNull();
     expect(summaryFieldOf('reclaimed')).toBe('reclaimedSessions');
     expect(summaryFieldOf('roaming_ended')).toBe('endedRoaming');

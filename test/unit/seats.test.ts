@@ -1,16 +1,16 @@
-// The seat rules as pure functions: which seat is tried first, who may sign in, session timing and roaming.
+// The seat rules as pure functions: which seat is tried first, session timing and roaming.
 import { describe, expect, it } from 'vitest';
 import { type Assignment, rolesSummary } from '../../domain/assignments.js';
 import { InvalidRequestError } from '../../domain/errors.js';
 import type { License } from '../../domain/license.js';
-import { admission, requestedProduct, seatCandidates } from '../../domain/seats.js';
+import { seatCandidates } from '../../domain/seat-rules.js';
+import { requestedProduct } from '../../domain/sign-in.js';
 import {
-  capOf,
-  heartbeatExpiry,
-  isReclaimable,
-  reclaimReason,
+  expiryAfter,
+  expiryCap,
+  expiryReason,
+  isExpired,
   roamingEnd,
-  SESSION_TIMEOUT_SECONDS,
   withClient,
 } from '../../domain/sessions.js';
 
@@ -100,46 +100,27 @@ describe('requestedProduct', () => {
   });
 });
 
-describe('admission', () => {
-  it.each([
-    ['unlicensed', true, 'unlicensed'],
-    ['licensed', false, 'pool'],
-    ['admin_only', true, 'admin_seat'],
-    ['admin_only', false, 'refused'],
-    ['lapsed', true, 'admin_seat'],
-    ['lapsed', false, 'refused'],
-  ] as const)('%s, admin %s -> %s', (state, isAdmin, verdict) => {
-    expect(admission(state, isAdmin)).toBe(verdict);
-  });
-});
-
 describe('session timing', () => {
   const license = { validUntil: '2026-06-01T00:05:00.000Z' };
 
-  it('extends by the timeout, capped at the license end, and never moves expiry back', () => {
+  it('expires the account timeout after the request, capped at the license end (none for the administrative connection)', () => {
     const far = { validUntil: '2027-01-01T00:00:00.000Z' };
-    expect(heartbeatExpiry({ expiresAt: NOW.toISOString() }, NOW, far)).toBe(
-      new Date(NOW.getTime() + SESSION_TIMEOUT_SECONDS * 1000).toISOString(),
+    expect(expiryAfter(NOW, 10, expiryCap({ adminConnection: false }, far))).toBe('2026-06-01T00:10:00.000Z');
+    expect(expiryAfter(NOW, 1, expiryCap({ adminConnection: false }, far))).toBe('2026-06-01T00:01:00.000Z');
+    expect(expiryAfter(NOW, 10, expiryCap({ adminConnection: false }, license))).toBe(license.validUntil);
+    expect(expiryAfter(NOW, 1440, expiryCap({ adminConnection: true }, license))).toBe(
+      '2026-06-02T00:00:00.000Z',
     );
-    expect(heartbeatExpiry({ expiresAt: NOW.toISOString() }, NOW, license)).toBe(license.validUntil);
-    expect(heartbeatExpiry({ expiresAt: '2026-06-01T00:20:00.000Z' }, NOW, far)).toBe(
-      '2026-06-01T00:20:00.000Z',
-    );
-  });
-
-  it('caps the admin seat by nothing but its heartbeats', () => {
-    expect(capOf({ adminSeat: true }, license).validUntil > '9999').toBe(true);
-    expect(capOf({ adminSeat: false }, license)).toBe(license);
   });
 
   it('roams for whole days, never past the license end, and holds the seat until the later end', () => {
     expect(roamingEnd(NOW, 2, { validUntil: '2027-01-01T00:00:00.000Z' })).toBe('2026-06-03T00:00:00.000Z');
     expect(roamingEnd(NOW, 30, license)).toBe(license.validUntil);
     const roaming = { expiresAt: '2026-06-01T00:10:00.000Z', roamingUntil: '2026-06-03T00:00:00.000Z' };
-    expect(isReclaimable(roaming, new Date('2026-06-02T00:00:00.000Z'))).toBe(false);
-    expect(isReclaimable(roaming, new Date('2026-06-03T00:00:00.000Z'))).toBe(true);
-    expect(reclaimReason(roaming)).toBe('roaming_ended');
-    expect(reclaimReason({ expiresAt: roaming.expiresAt, roamingUntil: null })).toBe('reclaimed');
+    expect(isExpired(roaming, new Date('2026-06-02T00:00:00.000Z'))).toBe(false);
+    expect(isExpired(roaming, new Date('2026-06-03T00:00:00.000Z'))).toBe(true);
+    expect(expiryReason(roaming)).toBe('roaming_ended');
+    expect(expiryReason({ expiresAt: roaming.expiresAt, roamingUntil: null })).toBe('reclaimed');
   });
 
   it('lists each client once, browser first', () => {

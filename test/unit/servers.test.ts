@@ -6,6 +6,7 @@ import {
   GetCommand,
   QueryCommand,
   TransactWriteCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -182,19 +183,30 @@ describe('deleting a server', () => {
       return {};
     });
     ddb.on(QueryCommand).callsFake((input) => {
-      // The sessions of the server (gsi2): none; its holdings: one Server license.
-      return { Items: input.IndexName ? [] : [holding] };
+      // The live sessions of the server (its Expiry items): none; its holdings: one Server license.
+      const prefix = String(input.ExpressionAttributeValues?.[':sk'] ?? '');
+      return { Items: prefix.startsWith('CATALOG#HOLDING#') ? [holding] : [] };
     });
+    ddb.on(UpdateCommand).resolves({});
     ddb
       .on(TransactWriteCommand)
-      .rejectsOnce(cancelled(['ConditionalCheckFailed', 'None', 'None']))
+      .rejectsOnce(cancelled(['ConditionalCheckFailed', 'None', 'None', 'None']))
       .resolves({});
     const result = await handler(deleteEvent(), {} as never);
     expect(result.statusCode).toBe(204);
+    // First the server is marked as being removed (every later grant fails its server condition) ...
+    expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input.UpdateExpression).toContain('removing');
     expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 2);
     const items = ddb.commandCalls(TransactWriteCommand)[1]?.args[0].input.TransactItems ?? [];
+    // ... then deleted with no live session, its holdings unchanged since read, its audit record, its seat back.
+    expect(items[0]?.Delete?.ConditionExpression).toContain('live = :zero');
     expect(items[0]?.Delete?.ConditionExpression).toContain('holdingsVersion = :version');
-    expect(items[1]?.Update?.Key).toEqual({ pk: 'ACCOUNT#acc_1', sk: 'CATALOG#HOLDING#srv_1#lic_1' });
-    expect(items[2]?.Update?.UpdateExpression).toBe('SET used = used - :one');
+    expect(items[1]?.Put?.Item).toMatchObject({
+      entity: 'AuditEvent',
+      action: 'server.removed',
+      targetId: 'srv_1',
+    });
+    expect(items[2]?.Update?.Key).toEqual({ pk: 'ACCOUNT#acc_1', sk: 'CATALOG#HOLDING#srv_1#lic_1' });
+    expect(items[3]?.Update?.UpdateExpression).toBe('SET used = used - :one');
   });
 });

@@ -7,8 +7,10 @@ import {
   combine,
   HOUR_MS,
   peakOverlap,
+  openCountsAt,
   reportRows,
   rollupsFor,
+  rollupsFromChanges,
   roleKey,
   toCsv,
   type UsageSession,
@@ -219,6 +221,70 @@ describe('rollups', () => {
         { peakSessions: 5, sessionsStarted: 1, denied: 0, seatSeconds: 50 },
       ]),
     ).toEqual({ peakSessions: 5, sessionsStarted: 4, denied: 1, seatSeconds: 150 });
+  });
+});
+
+describe('rollups from changes', () => {
+  const HOUR0 = t('2027-03-01T00:00:00Z');
+  const arbitrarySession = fc
+    .record({
+      license: fc.constantFrom('lic_a', 'lic_b'),
+      start: fc.integer({ min: -3 * 60, max: 5 * 60 }),
+      length: fc.option(fc.integer({ min: 1, max: 4 * 60 }), { nil: undefined }),
+      roles: fc.subarray(['All Users', 'Designers', 'Managers'], { minLength: 1 }),
+    })
+    .map(
+      (s): UsageSession => ({
+        licenseId: s.license,
+        startedAt: iso(HOUR0 + s.start * 60_000),
+        endedAt: s.length === undefined ? undefined : iso(HOUR0 + (s.start + s.length) * 60_000),
+        roles: s.roles,
+      }),
+    );
+
+  it('equals the rollups of every session, from the opening counts and the sessions that changed (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(arbitrarySession, { maxLength: 25 }),
+        fc.array(
+          fc.record({ license: fc.constantFrom('lic_a', 'lic_b'), minute: fc.integer({ min: 0, max: 179 }) }),
+          {
+            maxLength: 5,
+          },
+        ),
+        fc.integer({ min: 1, max: 3 }),
+        (sessions, rawDenials, hours) => {
+          const from = HOUR0;
+          const to = HOUR0 + hours * HOUR_MS;
+          const denials = rawDenials.map((d) => ({
+            licenseId: d.license,
+            at: iso(from + d.minute * 60_000),
+            roles: ['Designers'],
+          }));
+          const inWindow = denials.filter((d) => t(d.at) < to);
+          // What a run reads: the counts open at `from`, the sessions started in the window, those ended since.
+          const changed = sessions.filter(
+            (s) =>
+              (t(s.startedAt) >= from && t(s.startedAt) < to) ||
+              (s.endedAt !== undefined && t(s.endedAt) >= from),
+          );
+          const { entries, closing } = rollupsFromChanges({
+            opening: openCountsAt(sessions, from),
+            changed,
+            denials: inWindow,
+            fromHour: from,
+            toHour: to,
+          });
+          const key = (e: { licenseId: string; hourStart: number; role: string }) =>
+            `${e.licenseId}|${e.hourStart}|${e.role}`;
+          const expected = rollupsFor(sessions, inWindow, from, to).sort((a, b) =>
+            key(a).localeCompare(key(b)),
+          );
+          expect(entries.sort((a, b) => key(a).localeCompare(key(b)))).toEqual(expected);
+          expect(closing).toEqual(openCountsAt(sessions, to));
+        },
+      ),
+    );
   });
 });
 
