@@ -26,7 +26,8 @@ import {
 } from '../../domain/sessions.js';
 import type { User } from '../../domain/account.js';
 import type { Assignment } from '../../domain/assignments.js';
-import type { HttpResult } from '../http/errors.js';
+import type { RouteResult } from '../api/results.js';
+import type { Routes } from '../api/routes.js';
 import { createAccountStore } from '../store/accounts.js';
 import { createCatalogStore } from '../store/catalog.js';
 import type { TableContext } from '../store/client.js';
@@ -41,6 +42,9 @@ export const CHANGE_ATTEMPTS = 5;
 /** Whole sign-in passes when a joined session ended under us (its seat lock vanished between two requests). */
 const SIGN_IN_PASSES = 3;
 
+/** The answer of a sign-in: 201 with a new session or 200 with the joined one (the route table's schema). */
+type SignInResult = RouteResult<Routes['signIn']>;
+
 function sessionBody(session: Session) {
   return {
     sessionId: session.sessionId,
@@ -48,7 +52,8 @@ function sessionBody(session: Session) {
     assignmentId: session.assignmentId || null,
     userId: session.userId,
     machineId: session.machineId,
-    product: session.product,
+    // A session is only ever created for one of PRODUCTS; the stored type is a plain string.
+    product: session.product as Product,
     clients: session.clients,
     startedAt: session.startedAt,
     expiresAt: session.expiresAt,
@@ -126,7 +131,7 @@ async function loadUser(ctx: TableContext, accountId: string, userId: string): P
 }
 
 /** The sign-in: one shared fresh read of the catalogue and the user, then the grant. */
-export async function signIn(ctx: TableContext, input: SignInInput): Promise<HttpResult> {
+export async function signIn(ctx: TableContext, input: SignInInput): Promise<SignInResult> {
   const arrived = Date.now();
   const key = `${ctx.table}|${input.accountId}|${input.serverId}`;
   // Every read a grant needs, at once: one round trip before the one write.
@@ -143,7 +148,7 @@ async function signInWith(
   input: SignInInput,
   catalogue: Catalogue,
   user: User,
-): Promise<HttpResult> {
+): Promise<SignInResult> {
   const { accountId, serverId, now } = input;
   const sessions = createSessionStore(ctx);
   const { holdings, licenses, assignments } = catalogue;
@@ -183,7 +188,7 @@ async function signInWith(
   });
 
   /** Joins the session that already holds this user's seat on this PC; null when it ended meanwhile. */
-  const join = async (sessionId: string): Promise<HttpResult | null> => {
+  const join = async (sessionId: string): Promise<SignInResult | null> => {
     const current = await sessions.get(accountId, sessionId);
     if (!current || current.endedAt) return null;
     const expiresAt = expiryAfterHeartbeat(
