@@ -8,7 +8,7 @@ import { buildOpenApiDocument } from '../../functions/api/openapi.js';
 import { type RouteSpec, routeList } from '../../functions/api/routes.js';
 import { PAGE_LIMIT, usageRow } from '../../functions/api/schemas.js';
 import { DEFAULT_PAGE_SIZE } from '../../functions/store/paging.js';
-import { OPENAPI_FILE, renderOpenApi } from '../../scripts/openapi.js';
+import { CLIENT_TYPES_FILE, OPENAPI_FILE, renderClientTypes, renderOpenApi } from '../../scripts/openapi.js';
 import { Contract } from '../support/contract.js';
 
 const document = buildOpenApiDocument({ includeLocalOnly: true }) as any;
@@ -197,6 +197,10 @@ describe('OpenAPI document', () => {
 
   it('is committed as docs/openapi.json, up to date (run `npm run openapi` after changing a route)', () => {
     expect(readFileSync(OPENAPI_FILE, 'utf8')).toBe(renderOpenApi());
+  });
+
+  it('has the typed client generated from the current document (client/schema.ts; `npm run openapi`)', async () => {
+    expect(readFileSync(CLIENT_TYPES_FILE, 'utf8')).toBe(await renderClientTypes(renderOpenApi()));
   });
 
   it('goes out of date when a route schema changes without regenerating, and the committed one then refuses the new field', () => {
