@@ -15,6 +15,7 @@ export type PortalClient = Client<paths, 'application/json'>;
 /** Where a token comes from: a fixed one, or a function asked before every request (renewed tokens). */
 export type TokenSource = string | (() => string | undefined | Promise<string | undefined>);
 
+/** How to reach the portal and sign requests. */
 export interface PortalClientOptions {
   /** The portal's base URL, e.g. `http://127.0.0.1:9780` or the API Gateway stage URL. */
   baseUrl: string;

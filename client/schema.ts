@@ -185,7 +185,7 @@ export interface paths {
          * List the caller's account licenses (From cloud)
          * @description Only the caller's account. Paged: `limit` and `nextToken`.
          *
-         *     Access: any user of an account (or a server token of the account).
+         *     Access: any user of an account.
          */
         get: operations["listLicenses"];
         put?: never;
@@ -207,7 +207,7 @@ export interface paths {
          * One license of the caller account
          * @description A license of another account answers 404, exactly as one that does not exist.
          *
-         *     Access: any user of an account (or a server token of the account).
+         *     Access: any user of an account.
          */
         get: operations["getLicense"];
         put?: never;

@@ -55,7 +55,7 @@ const SUCCESS_REASONS: Record<number, string> = { 200: 'OK', 201: 'Created', 204
 
 const ACCESS_TEXT: Record<Access, string> = {
   public: 'Access: anyone, no token.',
-  user: 'Access: any user of an account (or a server token of the account).',
+  user: 'Access: any user of an account.',
   admin: 'Access: an administrator of the account.',
   operator: 'Access: back-office operators.',
 };

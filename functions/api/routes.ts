@@ -68,6 +68,7 @@ export interface SuccessSpec {
   headers?: Readonly<Record<string, HeaderSpec>>;
 }
 
+/** One route of the table: how it is served, who may call it, what it takes and what it answers. */
 export interface RouteSpec {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   path: string;

@@ -42,8 +42,12 @@ export const PAGE_LIMIT = { min: 1, max: 100, default: 50 } as const;
 const LIMIT_MESSAGE = `must be an integer from ${PAGE_LIMIT.min} to ${PAGE_LIMIT.max}`;
 /** `?limit=`: a string of digits in the query (the handler converts it), an integer 1-100 in the document. */
 export const limitParam = z.string().check(
-  z.regex(/^[1-9][0-9]{0,2}$/, LIMIT_MESSAGE),
-  z.refine((value) => Number(value) >= PAGE_LIMIT.min && Number(value) <= PAGE_LIMIT.max, LIMIT_MESSAGE),
+  // One check, so a bad value is reported once.
+  z.refine(
+    (value) =>
+      /^[1-9][0-9]{0,2}$/.test(value) && Number(value) >= PAGE_LIMIT.min && Number(value) <= PAGE_LIMIT.max,
+    LIMIT_MESSAGE,
+  ),
 );
 documentedAs.add(limitParam, {
   type: 'integer',
@@ -228,6 +232,7 @@ export const idempotencyKey = z
       'Makes a retry return the same activation and the byte-identical file; scoped to the account and license. The same key with another body answers 409 idempotency_key_reused.',
     ),
   );
+/** The request headers the activation route reads. */
 export const activationHeaders = z.object({ 'idempotency-key': z.optional(idempotencyKey) });
 export const activationResponse = z
   .object({ activationId: z.string(), fileName: z.string(), alf: alfText })
@@ -348,6 +353,7 @@ export const assignmentListResponse = z.object({
   nextToken: nextTokenField,
 });
 export const settingsRequest = z.strictObject({ autoAssignAllUsers: z.boolean() });
+/** GET/PUT /v1/settings/license-manager: the account's settings as they are after the request. */
 export const settingsResponse = z
   .object({
     autoAssignAllUsers: z
@@ -386,6 +392,7 @@ export const usageQuery = z.strictObject({
   role: z.optional(role.check(z.describe('Only sessions and denials of users in this role.'))),
   format: z.optional(z.enum(['json', 'csv']).check(z.describe('`csv` answers text/csv with a header row.'))),
 });
+/** One row of the usage report; its field names are also the CSV columns (domain/usage.ts USAGE_COLUMNS). */
 export const usageRow = z
   .object({
     start: isoTime.check(z.describe('Start of the bucket.')),
