@@ -119,7 +119,7 @@ export function planEnd(
 
 /** The result of a heartbeat or join decision. */
 export type TouchPlan =
-  /** A later heartbeat or join already set the expiry and the client is listed: answer with it, write nothing. */
+  /** A heartbeat or join at least as late already set the expiry and the client is listed: answer with it. */
   { kind: 'unchanged'; session: Session } | { kind: 'write'; session: Session; write: SeatWrite };
 
 /**
@@ -137,7 +137,8 @@ export function planTouch(input: {
   addClient?: Client;
 }): TouchPlan {
   const { session, now, addClient } = input;
-  const later = session.lastSeenAt > now.toISOString();
+  // A request no later than the one that last set the expiry changes nothing of it (the later one stays).
+  const later = session.lastSeenAt >= now.toISOString();
   const clients = addClient ? withClient(session.clients, addClient) : session.clients;
   const newClient = clients.length !== session.clients.length;
   if (later && !newClient) return { kind: 'unchanged', session };
@@ -189,7 +190,7 @@ export function planRoamingStart(input: {
   license: Pick<License, 'validUntil'>;
   days: number;
   now: Date;
-}): { session: Session; write: SeatWrite } {
+}): { session: Session; roamingUntil: string; write: SeatWrite } {
   const { session, assignment, now } = input;
   if (session.product !== CLIENT_PRODUCT || session.adminConnection) {
     throw new RoamingNotAllowedError(
@@ -201,21 +202,18 @@ export function planRoamingStart(input: {
       "This seat's assignment does not allow roaming; an administrator can turn on Allow Roaming for it.",
     );
   }
-  const next: Session = {
-    ...session,
-    roamingUntil: roamingEnd(now, input.days, input.license),
-    version: session.version + 1,
-  };
+  const roamingUntil = roamingEnd(now, input.days, input.license);
+  const next: Session = { ...session, roamingUntil, version: session.version + 1 };
   const builder = new SeatWriteBuilder();
   builder.change({
     op: 'updateSession',
     name: 'session',
     ref: { type: 'session', accountId: session.accountId, sessionId: session.sessionId },
-    update: { roamingUntil: next.roamingUntil ?? undefined, version: next.version },
+    update: { roamingUntil, version: next.version },
     condition: sessionAsRead(session.version),
   });
   moveExpiry(builder, session, next);
-  return { session: next, write: builder.build() };
+  return { session: next, roamingUntil, write: builder.build() };
 }
 
 /**

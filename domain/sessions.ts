@@ -1,6 +1,7 @@
 // Sessions and their timing: expiry after a heartbeat (the account's timeout, capped at the license's end),
 // roaming, when a live session is expired, and why one ends (API.md "External PLS: seats").
 import type { License } from './license.js';
+import type { Product } from './products.js';
 
 /** Roaming holds a design-software seat without heartbeats for 1 to 30 days (API.md). */
 export const MAX_ROAMING_DAYS = 30;
@@ -36,7 +37,7 @@ export interface Session {
   serverId: string;
   userId: string;
   machineId: string;
-  product: string;
+  product: Product;
   clients: Client[];
   /** The user's roles at sign-in (usage reports filter by them). */
   roles: string[];

@@ -1,6 +1,7 @@
 // The one route table: the local runtime serves it and the CDK stack deploys it, so no route exists in one only.
 import type { z } from 'zod/mini';
 import type { ErrorCode } from '../../domain/errors.js';
+import { USAGE_COLUMNS } from '../../domain/usage.js';
 import * as s from './schemas.js';
 
 /** Who may call a route: nobody signed in, any user of an account, its administrators, or back-office operators. */
@@ -23,29 +24,107 @@ export const GROUPS = [
 ] as const;
 export type Group = (typeof GROUPS)[number];
 
+/** What each group is for: the OpenAPI document's top-level tags, one per group. */
+export const GROUP_DESCRIPTIONS: Record<Group, string> = {
+  public: 'Liveness and this document; no token needed.',
+  auth: 'Bearer tokens. The local runtime issues them itself; in AWS, Cognito issues ID tokens instead.',
+  backoffice: 'Back office: operators create accounts and users and issue and renew licenses.',
+  ops: 'Operations: the hourly check that expires licenses, lapses servers and reclaims seats.',
+  licenses: "From cloud: the caller's account licenses.",
+  keys: 'Public keys that verify the signatures of .alf files offline.',
+  activations: "Activation: a license's signed .alf file for a host; takes no seat.",
+  servers: 'NEXUS servers: registration, acquiring licenses From cloud or From file, and licensing state.',
+  sessions: 'External PLS: seats served to users signing in to a NEXUS server, heartbeats, roaming.',
+  assignments:
+    'Seats of CAL and design-software licenses assigned to roles, and the license manager settings.',
+  reports: 'Current and historical license usage.',
+};
+
 type Schema = z.core.$ZodType;
 
+/** A response header the document declares; `required` ones must be on every such answer. */
+export interface HeaderSpec {
+  description: string;
+  required: boolean;
+}
+
+/**
+ * What a route answers when it succeeds: the single source of the document's success responses and of the
+ * type every route implementation must return (functions/api/results.ts).
+ */
+export interface SuccessSpec {
+  status: number;
+  /** JSON body (zod/mini); what handlers return is typed by it, and the integration tests validate it. */
+  schema?: Schema;
+  /** A text body instead of JSON (the .alf download: text/plain). */
+  contentType?: string;
+  /** What the success means; a default is derived from the status when absent. */
+  description?: string;
+  /** Other success statuses with the same body, and when they are answered (API.md's 200 of a joining sign-in). */
+  alsoStatuses?: Readonly<Record<number, string>>;
+  /** Another media type answered on request, as text (the usage report's `format=csv`). */
+  alternative?: { contentType: string; description: string; example: string };
+  /** Response headers by lower-case name. */
+  headers?: Readonly<Record<string, HeaderSpec>>;
+}
+
+/** One route of the table: how it is served, who may call it, what it takes and what it answers. */
 export interface RouteSpec {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   path: string;
   group: Group;
   access: Access;
+  /** One line: what the route does. */
   summary: string;
+  /** The rules a caller must know, from API.md; the operation's description in the document. */
+  description?: string;
   /** Served by the local runtime only, never deployed (the local token issuer and the demo clock). */
   localOnly?: boolean;
   bodyType: BodyType;
   body?: Schema;
+  /** A request body that the route accepts: the document's example (a test checks the route accepts it). */
+  example?: unknown;
   query?: Schema;
   params?: Schema;
-  /** Success status and body schema, for the OpenAPI document. */
-  success: { status: number; schema?: Schema; contentType?: string };
-  /** Error codes a caller can see besides the conventions' invalid_request/unauthorized/forbidden. */
+  /** Request headers the route reads, as an object schema keyed by lower-case header name. */
+  headers?: Schema;
+  success: SuccessSpec;
+  /**
+   * Error codes a caller can see besides those every route of its kind answers (functions/api/openapi.ts
+   * adds invalid_request, unauthorized, forbidden, not_found, payload_too_large and unsupported_media_type
+   * from the access, path, query and body of the route).
+   */
   errors?: readonly ErrorCode[];
 }
 
-function route<const T extends RouteSpec>(spec: T): T {
+/** A JSON body route must carry an example of its body; the type of the example is the body's input type. */
+type ExampleOf<T> = T extends { bodyType: 'json'; body: infer B extends Schema }
+  ? { example: z.input<B> }
+  : T extends { bodyType: 'text' }
+    ? { example: string }
+    : unknown;
+
+function route<const T extends RouteSpec>(spec: T & ExampleOf<T>): T {
   return spec;
 }
+
+/** A shortened but well-formed .alf file: the document's example of an import body. */
+const ALF_EXAMPLE = [
+  'Account: acc_7k2m4q8r3t5v6w9x1y2z',
+  'License: lic_3h5j7k9m2n4p6q8r1s3t',
+  'Activation-Code: NX-7KQ2-M4RT-9XVW-3HZD',
+  'Product: Altium NEXUS Server',
+  'Kind: server',
+  'Seats: 1',
+  'Valid-From: 2026-01-01T00:00:00.000Z',
+  'Valid-Until: 2027-01-01T00:00:00.000Z',
+  'Host-Id: srv_5b7d9f2h4j6k8m1n3p5q',
+  'Host-Name: nexus-01.example.com',
+  'Issued-At: 2026-01-15T09:30:00.000Z',
+  'Key-Id: lk-4Zq8dXr2',
+  'Signature: lk-4Zq8dXr2:3q2-7wQ1b5Hk9Yt0aJmXcV8sN4pR6uE2gL7fD1iK0oZ5yB3nW9hT6vC4xA8jS2eU1rM0qP7lG5kF3dI9uY6tO4wQ',
+  '',
+].join('\n');
 
 export const routes = {
   health: route({
@@ -54,6 +133,7 @@ export const routes = {
     group: 'public',
     access: 'public',
     summary: 'Liveness check',
+    description: 'Answers `{"status":"ok"}` while the portal serves requests.',
     bodyType: 'none',
     success: { status: 200, schema: s.healthResponse },
   }),
@@ -63,8 +143,10 @@ export const routes = {
     group: 'public',
     access: 'public',
     summary: 'This OpenAPI 3.1 document',
+    description:
+      'The document generated from the route table; the local runtime includes its local-only routes, a deployment leaves them out.',
     bodyType: 'none',
-    success: { status: 200 },
+    success: { status: 200, schema: s.openApiDocumentResponse },
   }),
   issueToken: route({
     method: 'POST',
@@ -73,9 +155,13 @@ export const routes = {
     access: 'public',
     localOnly: true,
     summary: 'Issue a bearer token for a user (email) or the built-in operator; local runtime only',
+    description:
+      "The username is the user's email, or `operator` for the built-in operator. A wrong password, an unknown username or a disabled user answer 401. After 10 failed attempts for one username within 15 minutes, every attempt for it answers 429 `rate_limited` until the window has passed. Not deployed: in AWS, Cognito issues ID tokens.",
     bodyType: 'json',
     body: s.tokenRequest,
+    example: { username: 'admin@demo.example', password: 'demo-admin-pass' },
     success: { status: 200, schema: s.tokenResponse },
+    errors: ['unauthorized', 'rate_limited'],
   }),
   createAccount: route({
     method: 'POST',
@@ -85,6 +171,7 @@ export const routes = {
     summary: 'Create a customer account',
     bodyType: 'json',
     body: s.createAccountRequest,
+    example: { name: 'Acme Electronics' },
     success: { status: 201, schema: s.accountResponse },
   }),
   createUser: route({
@@ -93,11 +180,19 @@ export const routes = {
     group: 'backoffice',
     access: 'operator',
     summary: 'Create a user of an account',
+    description:
+      'Every user is also in the built-in role `All Users`. An email taken in any account answers 409 `email_taken`; an unknown account 404.',
     bodyType: 'json',
     body: s.createUserRequest,
+    example: {
+      email: 'dana@acme.example',
+      password: 'correct-horse-battery',
+      roles: ['Designers'],
+      admin: false,
+    },
     params: s.accountParams,
     success: { status: 201, schema: s.userResponse },
-    errors: ['not_found', 'email_taken'],
+    errors: ['email_taken'],
   }),
   issueLicense: route({
     method: 'POST',
@@ -105,11 +200,18 @@ export const routes = {
     group: 'backoffice',
     access: 'operator',
     summary: 'Issue a Server, CAL or design-software license to an account',
+    description:
+      "`termMonths` defaults to 12 and counts calendar months, clamped to the month's end; `validFrom` defaults to now and may be in the past. A new CAL gets an `All Users` assignment of all its seats unless the account's `autoAssignAllUsers` is false.",
     bodyType: 'json',
     body: s.issueLicenseRequest,
+    example: {
+      product: 'Altium NEXUS Server CAL',
+      seats: 25,
+      validFrom: '2026-01-01T00:00:00Z',
+      termMonths: 12,
+    },
     params: s.accountParams,
     success: { status: 201, schema: s.licenseResponse },
-    errors: ['not_found'],
   }),
   renewLicense: route({
     method: 'POST',
@@ -117,11 +219,14 @@ export const routes = {
     group: 'backoffice',
     access: 'operator',
     summary: 'Extend a license by termMonths from its end, or from now if it has passed',
+    description:
+      'The same license (same id, activation code and assignments) becomes valid `termMonths` (default 12) longer.',
     bodyType: 'json',
     body: s.renewLicenseRequest,
+    example: { termMonths: 12 },
     params: s.accountLicenseParams,
     success: { status: 200, schema: s.licenseResponse },
-    errors: ['not_found'],
+    errors: ['busy'],
   }),
   hourlyCheck: route({
     method: 'POST',
@@ -129,8 +234,11 @@ export const routes = {
     group: 'ops',
     access: 'operator',
     summary: 'Run the hourly check now (what EventBridge runs every hour)',
+    description:
+      'Answers the changes THIS run made. `now` runs it as of that time (honoured by the local runtime only); a `now` earlier than the latest run\'s answers 400. One run works at a time: another answers 503 `busy`. A run that reaches its time budget answers `"complete": false`; the next run finishes the rest.',
     bodyType: 'json',
     body: s.hourlyCheckRequest,
+    example: { now: '2026-02-01T10:00:00Z' },
     success: { status: 200, schema: s.hourlyCheckResponse },
     errors: ['busy'],
   }),
@@ -140,6 +248,7 @@ export const routes = {
     group: 'licenses',
     access: 'user',
     summary: "List the caller's account licenses (From cloud)",
+    description: "Only the caller's account. Paged: `limit` and `nextToken`.",
     bodyType: 'none',
     query: s.licenseListQuery,
     success: { status: 200, schema: s.licenseListResponse },
@@ -150,10 +259,10 @@ export const routes = {
     group: 'licenses',
     access: 'user',
     summary: 'One license of the caller account',
+    description: 'A license of another account answers 404, exactly as one that does not exist.',
     bodyType: 'none',
     params: s.licenseParams,
     success: { status: 200, schema: s.licenseResponse },
-    errors: ['not_found'],
   }),
   listKeys: route({
     method: 'GET',
@@ -161,6 +270,7 @@ export const routes = {
     group: 'keys',
     access: 'public',
     summary: 'Public keys (JWK set) that verify .alf signatures',
+    description: 'Retired keys stay listed while files signed with them are valid.',
     bodyType: 'none',
     success: { status: 200, schema: s.keysResponse },
   }),
@@ -170,11 +280,15 @@ export const routes = {
     group: 'activations',
     access: 'admin',
     summary: 'Activate a license and get its signed .alf file (takes no seat)',
+    description:
+      'An expired license answers 409 `license_expired`. Send an `idempotency-key` header to make a retry safe: it returns the same activation and the byte-identical file.',
     bodyType: 'json',
     body: s.activateRequest,
+    example: { hostId: 'HOST-3F9A-77C1', hostName: 'nexus-01.example.com' },
     params: s.licenseParams,
+    headers: s.activationHeaders,
     success: { status: 201, schema: s.activationResponse },
-    errors: ['not_found', 'license_expired', 'idempotency_key_reused'],
+    errors: ['license_expired', 'idempotency_key_reused'],
   }),
   downloadAlf: route({
     method: 'GET',
@@ -182,10 +296,21 @@ export const routes = {
     group: 'activations',
     access: 'admin',
     summary: 'Download the .alf file of an activation',
+    description: 'The file as text; verifying it needs only the file and the public keys of `GET /v1/keys`.',
     bodyType: 'none',
     params: s.activationParams,
-    success: { status: 200, contentType: 'text/plain' },
-    errors: ['not_found'],
+    success: {
+      status: 200,
+      contentType: 'text/plain',
+      description: 'The signed .alf file.',
+      headers: {
+        'content-disposition': {
+          description:
+            '`attachment; filename="<fileName>"`, e.g. `Altium Nexus Server License NX-7KQ2-M4RT-9XVW-3HZD R10 Primary.alf`.',
+          required: true,
+        },
+      },
+    },
   }),
   registerServer: route({
     method: 'POST',
@@ -195,6 +320,7 @@ export const routes = {
     summary: 'Register a NEXUS server',
     bodyType: 'json',
     body: s.registerServerRequest,
+    example: { hostName: 'nexus-01.example.com' },
     success: { status: 201, schema: s.serverResponse },
   }),
   deleteServer: route({
@@ -203,10 +329,12 @@ export const routes = {
     group: 'servers',
     access: 'admin',
     summary: 'Remove a server: ends its sessions and frees its System seats',
+    description:
+      'When it has answered, no session of that server holds a seat, sign-ins that raced with it included.',
     bodyType: 'none',
     params: s.serverParams,
     success: { status: 204 },
-    errors: ['not_found'],
+    errors: ['busy'],
   }),
   acquireLicenses: route({
     method: 'POST',
@@ -214,11 +342,21 @@ export const routes = {
     group: 'servers',
     access: 'admin',
     summary: 'Acquire licenses for a server (From cloud); a Server license takes one System seat',
+    description:
+      'All or nothing: a Server license with no free seat answers 409 `seats_exhausted`, an expired one 409 `license_expired`, and nothing of the request is acquired. Acquiring a license the server holds again takes nothing. CAL and client seats are taken by sessions, never by acquisition.',
     bodyType: 'json',
     body: s.acquireRequest,
+    example: { licenseIds: ['lic_3h5j7k9m2n4p6q8r1s3t', 'lic_8w2y4a6c8e1g3i5k7m9o'] },
     params: s.serverParams,
-    success: { status: 201, schema: s.acquireResponse },
-    errors: ['not_found', 'seats_exhausted', 'license_expired'],
+    success: {
+      status: 201,
+      schema: s.acquireResponse,
+      description: 'At least one license was newly acquired; the files of all the listed licenses.',
+      alsoStatuses: {
+        200: 'Nothing new was acquired (the server held every license already); the files again.',
+      },
+    },
+    errors: ['seats_exhausted', 'license_expired', 'busy'],
   }),
   serverStatus: route({
     method: 'GET',
@@ -229,7 +367,6 @@ export const routes = {
     bodyType: 'none',
     params: s.serverParams,
     success: { status: 200, schema: s.serverStatusResponse },
-    errors: ['not_found'],
   }),
   importLicenseFile: route({
     method: 'POST',
@@ -237,10 +374,18 @@ export const routes = {
     group: 'servers',
     access: 'admin',
     summary: 'Import a .alf file for a server (From file)',
+    description:
+      "The body is the .alf text. Importing acquires the license for the server exactly as an acquisition does; the host in the file is informational. A file with any byte changed, an unknown key, another account's file, or garbage answers 400 `invalid_license_file`, and nothing is imported.",
     bodyType: 'text',
+    example: ALF_EXAMPLE,
     params: s.serverParams,
-    success: { status: 201, schema: s.importResponse },
-    errors: ['not_found', 'invalid_license_file', 'seats_exhausted', 'license_expired'],
+    success: {
+      status: 201,
+      schema: s.importResponse,
+      description: 'The license was acquired for the server.',
+      alsoStatuses: { 200: 'The server held this license already (a repeated import): nothing changed.' },
+    },
+    errors: ['invalid_license_file', 'seats_exhausted', 'license_expired', 'busy'],
   }),
   signIn: route({
     method: 'POST',
@@ -248,11 +393,21 @@ export const routes = {
     group: 'sessions',
     access: 'admin',
     summary: 'Serve a seat to a user signing in to a NEXUS server (External PLS)',
+    description:
+      "`product` defaults to the product of `licenseId`, else `Altium NEXUS Server CAL`. Order of checks: 404 (server, user, license), 403 `user_disabled`, 403 `server_unlicensed`, then the seat rules: 409 `seats_exhausted` when no seat is free for any of the user's roles. In `admin_only` or `lapsed` the server admits one live session at a time, of an administrator. An expired session never keeps anyone out.",
     bodyType: 'json',
     body: s.signInRequest,
+    example: { userId: 'usr_2d4f6h8j1k3m5n7p9q2r', machineId: 'PC-ENG-042', client: 'browser' },
     params: s.serverParams,
-    success: { status: 201, schema: s.sessionResponse },
-    errors: ['not_found', 'seats_exhausted', 'server_unlicensed', 'user_disabled', 'busy'],
+    success: {
+      status: 201,
+      schema: s.sessionResponse,
+      description: 'A seat was taken: a new session.',
+      alsoStatuses: {
+        200: 'The user already held a live session of that product from that machine (the browser and the design client share one seat): the SAME session, refreshed as a heartbeat does.',
+      },
+    },
+    errors: ['seats_exhausted', 'server_unlicensed', 'user_disabled', 'busy'],
   }),
   heartbeat: route({
     method: 'POST',
@@ -260,10 +415,12 @@ export const routes = {
     group: 'sessions',
     access: 'admin',
     summary: 'Keep a session alive',
+    description:
+      "`expiresAt` becomes now + the account's session timeout, capped at the license's `validUntil`. An expired live session is revived; an ended one answers 404. No body is needed (an empty JSON object is accepted and ignored).",
     bodyType: 'none',
     params: s.sessionParams,
     success: { status: 200, schema: s.heartbeatResponse },
-    errors: ['not_found', 'seats_exhausted', 'busy'],
+    errors: ['seats_exhausted', 'busy'],
   }),
   endSession: route({
     method: 'DELETE',
@@ -271,10 +428,11 @@ export const routes = {
     group: 'sessions',
     access: 'admin',
     summary: 'Sign out, or Kill Session: frees the seat at once',
+    description: 'An ended session answers 404.',
     bodyType: 'none',
     params: s.sessionParams,
     success: { status: 204 },
-    errors: ['not_found', 'busy'],
+    errors: ['busy'],
   }),
   startRoaming: route({
     method: 'POST',
@@ -282,11 +440,14 @@ export const routes = {
     group: 'sessions',
     access: 'admin',
     summary: 'Hold a design-software seat without heartbeats for some days',
+    description:
+      "`roamingUntil` = now + `days` (1-30), capped at the license's `validUntil`. Only a design-software session whose assignment has `allowRoaming` may roam; otherwise 409 `roaming_not_allowed`.",
     bodyType: 'json',
     body: s.roamingRequest,
+    example: { days: 7 },
     params: s.sessionParams,
     success: { status: 200, schema: s.roamingResponse },
-    errors: ['not_found', 'roaming_not_allowed'],
+    errors: ['roaming_not_allowed', 'busy'],
   }),
   endRoaming: route({
     method: 'DELETE',
@@ -297,7 +458,7 @@ export const routes = {
     bodyType: 'none',
     params: s.sessionParams,
     success: { status: 204 },
-    errors: ['not_found'],
+    errors: ['busy'],
   }),
   listLicenseSessions: route({
     method: 'GET',
@@ -305,11 +466,11 @@ export const routes = {
     group: 'sessions',
     access: 'admin',
     summary: 'Who holds seats of a license now',
+    description: 'Paged: `limit` and `nextToken`.',
     bodyType: 'none',
     params: s.licenseParams,
     query: s.pageQuery,
     success: { status: 200, schema: s.sessionListResponse },
-    errors: ['not_found'],
   }),
   listAssignments: route({
     method: 'GET',
@@ -317,11 +478,11 @@ export const routes = {
     group: 'assignments',
     access: 'admin',
     summary: 'Role assignments of a CAL or design-software license',
+    description: 'Paged: `limit` and `nextToken`.',
     bodyType: 'none',
     params: s.licenseParams,
     query: s.pageQuery,
     success: { status: 200, schema: s.assignmentListResponse },
-    errors: ['not_found'],
   }),
   createAssignment: route({
     method: 'POST',
@@ -329,11 +490,14 @@ export const routes = {
     group: 'assignments',
     access: 'admin',
     summary: 'Assign seats of a license to a role',
+    description:
+      'A number is a cap, not a reservation. The numbers of one license\'s assignments never add up to more than its seats (409 `seats_overcommitted`); `"all"` means any seat still free and is left out of that sum.',
     bodyType: 'json',
     body: s.assignmentRequest,
+    example: { role: 'Designers', seats: 10, automaticLeasing: true, allowRoaming: false },
     params: s.licenseParams,
     success: { status: 201, schema: s.assignmentResponse },
-    errors: ['not_found', 'seats_overcommitted'],
+    errors: ['seats_overcommitted', 'busy'],
   }),
   replaceAssignment: route({
     method: 'PUT',
@@ -341,11 +505,14 @@ export const routes = {
     group: 'assignments',
     access: 'admin',
     summary: 'Replace an assignment',
+    description:
+      'Lowering a cap below its use ends no session: new sign-ins through it wait until use is under the cap.',
     bodyType: 'json',
     body: s.assignmentRequest,
+    example: { role: 'Designers', seats: 'all', automaticLeasing: true, allowRoaming: true },
     params: s.assignmentParams,
     success: { status: 200, schema: s.assignmentResponse },
-    errors: ['not_found', 'seats_overcommitted'],
+    errors: ['seats_overcommitted', 'busy'],
   }),
   deleteAssignment: route({
     method: 'DELETE',
@@ -356,7 +523,7 @@ export const routes = {
     bodyType: 'none',
     params: s.assignmentParams,
     success: { status: 204 },
-    errors: ['not_found'],
+    errors: ['busy'],
   }),
   getSettings: route({
     method: 'GET',
@@ -375,6 +542,7 @@ export const routes = {
     summary: 'Change the license manager settings (either field or both)',
     bodyType: 'json',
     body: s.settingsRequest,
+    example: { autoAssignAllUsers: false, sessionTimeoutMinutes: 10 },
     success: { status: 200, schema: s.settingsResponse },
   }),
   listRoles: route({
@@ -383,6 +551,7 @@ export const routes = {
     group: 'assignments',
     access: 'admin',
     summary: 'Seat availability and use per role',
+    description: "Summed over the role's assignments of licenses valid now.",
     bodyType: 'none',
     success: { status: 200, schema: s.rolesResponse },
   }),
@@ -392,9 +561,26 @@ export const routes = {
     group: 'reports',
     access: 'admin',
     summary: 'Current and historical license usage, JSON or CSV',
+    description:
+      'One row per CAL and design-software license of the account (or the one `licenseId`) per bucket, zeros included; not paged. `interval=hour` allows a range up to 31 days, `day` up to 366; otherwise 400.',
     bodyType: 'none',
     query: s.usageQuery,
-    success: { status: 200, schema: s.usageResponse },
+    errors: ['not_found'],
+    success: {
+      status: 200,
+      schema: s.usageResponse,
+      alternative: {
+        contentType: 'text/csv',
+        description: 'With `format=csv`: a header row of the row names, then one line per row.',
+        example: `${USAGE_COLUMNS.join(',')}\r\n2026-01-05T09:00:00.000Z,lic_3h5j7k9m2n4p6q8r1s3t,4,6,1,3.25\r\n`,
+      },
+      headers: {
+        'content-disposition': {
+          description: 'With `format=csv`: `attachment; filename="usage.csv"`.',
+          required: false,
+        },
+      },
+    },
   }),
 } as const satisfies Record<string, RouteSpec>;
 

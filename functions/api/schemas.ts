@@ -1,6 +1,6 @@
 // Request and response schemas (zod/mini): the single source for validation, TypeScript types and OpenAPI.
 import * as z from 'zod/mini';
-import { MAX_SEATS, MIN_SEATS, PRODUCTS } from '../../domain/products.js';
+import { KINDS, MAX_SEATS, MIN_SEATS, PRODUCTS } from '../../domain/products.js';
 import { MAX_SESSION_TIMEOUT_MINUTES, MIN_SESSION_TIMEOUT_MINUTES } from '../../domain/settings.js';
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is this pattern's purpose
@@ -18,6 +18,7 @@ export const text = (max: number) =>
 
 /** Opaque ids in paths and bodies: generous, so an unknown id answers 404 rather than 400. */
 export const id = z.string().check(z.minLength(1), z.maxLength(128), z.regex(/^[A-Za-z0-9._~:-]+$/));
+/** An ISO-8601 time with a UTC offset (`2026-01-31T09:00:00.000Z`); documented as `format: date-time`. */
 export const isoTime = z.iso.datetime({ offset: true });
 export const email = z.email().check(z.maxLength(254));
 export const password = z.string().check(z.minLength(8), z.maxLength(128));
@@ -25,33 +26,76 @@ export const role = text(100);
 export const product = z.enum(PRODUCTS);
 export const seatCount = z.int().check(z.minimum(MIN_SEATS), z.maximum(MAX_SEATS));
 export const termMonths = z.int().check(z.minimum(1), z.maximum(120));
+
+/**
+ * How a schema is documented when its JSON Schema cannot say it: a query integer arrives as a string and is
+ * validated as one, but the document tells clients to send an integer. functions/api/openapi.ts replaces the
+ * generated JSON Schema of every schema registered here by the registered one.
+ */
+export const documentedAs = z.registry<Record<string, unknown>>();
+
+/** A query flag: the text `true` or `false`, documented as a boolean (what a typed client sends as such). */
 const boolString = z.enum(['true', 'false']);
-/** Query integers arrive as strings; the handler converts after this check. */
-export const limitParam = z
-  .string()
-  .check(z.regex(/^(100|[1-9][0-9]?)$/, 'must be an integer from 1 to 100'));
+documentedAs.add(boolString, { type: 'boolean' });
+
+/** API.md's page sizes: `?limit=` is an integer from 1 to 100, 50 when absent. */
+export const PAGE_LIMIT = { min: 1, max: 100, default: 50 } as const;
+const LIMIT_MESSAGE = `must be an integer from ${PAGE_LIMIT.min} to ${PAGE_LIMIT.max}`;
+/** `?limit=`: a string of digits in the query (the handler converts it), an integer 1-100 in the document. */
+export const limitParam = z.string().check(
+  // One check, so a bad value is reported once.
+  z.refine(
+    (value) =>
+      /^[1-9][0-9]{0,2}$/.test(value) && Number(value) >= PAGE_LIMIT.min && Number(value) <= PAGE_LIMIT.max,
+    LIMIT_MESSAGE,
+  ),
+);
+documentedAs.add(limitParam, {
+  type: 'integer',
+  minimum: PAGE_LIMIT.min,
+  maximum: PAGE_LIMIT.max,
+  default: PAGE_LIMIT.default,
+  description: 'Page size: at most this many items; a page may hold fewer while nextToken is not null.',
+});
 export const nextTokenParam = z
   .string()
   .check(z.minLength(1), z.maxLength(2048), z.regex(/^[A-Za-z0-9_-]+$/));
 
+const nextTokenQuery = nextTokenParam.check(
+  z.describe('The nextToken of the previous page, as it was answered; absent for the first page.'),
+);
+
 export const pageQuery = z.strictObject({
   limit: z.optional(limitParam),
-  nextToken: z.optional(nextTokenParam),
+  nextToken: z.optional(nextTokenQuery),
 });
+
+/** `nextToken` of a paged answer: null on the last page. */
+const nextTokenField = z
+  .nullable(z.string())
+  .check(z.describe('Pass it as ?nextToken= to get the next page; null on the last page.'));
+/** A count of things (seats, sessions, runs' changes): a non-negative integer. */
+const count = z.int().check(z.minimum(0));
 
 // ---- identity and back office ----
 export const tokenRequest = z.strictObject({
   username: text(254),
   password: z.string().check(z.maxLength(128)),
 });
-export const tokenResponse = z.object({
-  accessToken: z.string(),
-  tokenType: z.literal('Bearer'),
-  expiresIn: z.int(),
-});
+export const tokenResponse = z
+  .object({
+    accessToken: z.string(),
+    tokenType: z.literal('Bearer'),
+    expiresIn: z.int().check(z.minimum(1), z.describe('Seconds until the token expires.')),
+  })
+  .check(
+    z.meta({ id: 'Token', description: 'A bearer token: send it as `authorization: Bearer <accessToken>`.' }),
+  );
 
 export const createAccountRequest = z.strictObject({ name: text(200) });
-export const accountResponse = z.object({ accountId: z.string(), name: z.string() });
+export const accountResponse = z
+  .object({ accountId: z.string(), name: z.string() })
+  .check(z.meta({ id: 'Account', description: 'A customer account.' }));
 
 export const createUserRequest = z.strictObject({
   email,
@@ -59,12 +103,16 @@ export const createUserRequest = z.strictObject({
   roles: z.array(role).check(z.maxLength(50)),
   admin: z.boolean(),
 });
-export const userResponse = z.object({
-  userId: z.string(),
-  email: z.string(),
-  roles: z.array(z.string()),
-  admin: z.boolean(),
-});
+export const userResponse = z
+  .object({
+    userId: z.string(),
+    email: z.string().check(z.describe('Lower-cased.')),
+    roles: z
+      .array(z.string())
+      .check(z.describe('The roles as set, always including the built-in `All Users`.')),
+    admin: z.boolean().check(z.describe('Whether the user administers the account.')),
+  })
+  .check(z.meta({ id: 'User', description: 'A user of an account.' }));
 
 export const issueLicenseRequest = z.strictObject({
   product,
@@ -74,42 +122,70 @@ export const issueLicenseRequest = z.strictObject({
 });
 export const renewLicenseRequest = z.strictObject({ termMonths: z.optional(termMonths) });
 
-export const licenseResponse = z.object({
-  licenseId: z.string(),
-  accountId: z.string(),
-  product,
-  kind: z.enum(['server', 'cal', 'client']),
-  seats: z.int(),
-  used: z.int(),
-  activationCode: z.string(),
-  validFrom: z.string(),
-  validUntil: z.string(),
-  status: z.enum(['valid', 'expired', 'not_yet_valid']),
-});
+const kind = z
+  .enum(KINDS)
+  .check(
+    z.describe(
+      '`server`: makes a NEXUS server work (one System seat per server); `cal`: connection seats; `client`: design-software seats.',
+    ),
+  );
+export const licenseResponse = z
+  .object({
+    licenseId: z.string(),
+    accountId: z.string(),
+    product,
+    kind,
+    seats: count,
+    used: count.check(
+      z.describe(
+        'Seats held now: servers holding a Server license, or live sessions (expired ones not yet reclaimed included).',
+      ),
+    ),
+    activationCode: z.string(),
+    validFrom: isoTime,
+    validUntil: isoTime,
+    status: z
+      .enum(['valid', 'expired', 'not_yet_valid'])
+      .check(z.describe('Computed at each request: `valid` iff validFrom ≤ now < validUntil.')),
+  })
+  .check(
+    z.meta({
+      id: 'License',
+      description: 'A license of an account: a Server license, CALs or design-software seats.',
+    }),
+  );
 export const licenseListQuery = z.strictObject({
   limit: z.optional(limitParam),
-  nextToken: z.optional(nextTokenParam),
-  product: z.optional(text(100)),
-  validOnly: z.optional(boolString),
+  nextToken: z.optional(nextTokenQuery),
+  product: z.optional(
+    text(100).check(z.describe('Only licenses whose product contains this text (any case).')),
+  ),
+  validOnly: z.optional(boolString.check(z.describe('`true`: only licenses valid now.'))),
 });
 export const licenseListResponse = z.object({
   licenses: z.array(licenseResponse),
-  nextToken: z.nullable(z.string()),
+  nextToken: nextTokenField,
 });
 
 export const hourlyCheckRequest = z.strictObject({ now: z.optional(isoTime) });
-export const hourlyCheckResponse = z.object({
-  expiredLicenses: z.int(),
-  lapsedServers: z.int(),
-  reclaimedSessions: z.int(),
-  endedRoaming: z.int(),
-  rollupsWritten: z.int(),
-  complete: z.boolean(),
-});
+export const hourlyCheckResponse = z
+  .object({
+    expiredLicenses: count,
+    lapsedServers: count,
+    reclaimedSessions: count,
+    endedRoaming: count,
+    rollupsWritten: count,
+    complete: z
+      .boolean()
+      .check(z.describe('false when the run reached its time budget; the next run finishes the rest.')),
+  })
+  .check(z.meta({ id: 'HourlyCheckSummary', description: 'The changes this run made.' }));
 
 // ---- servers, acquisitions, activations ----
 export const registerServerRequest = z.strictObject({ hostName: text(255) });
-export const serverResponse = z.object({ serverId: z.string(), hostName: z.string() });
+export const serverResponse = z
+  .object({ serverId: z.string(), hostName: z.string() })
+  .check(z.meta({ id: 'Server', description: 'A registered NEXUS server.' }));
 export const acquireRequest = z.strictObject({
   licenseIds: z.array(id).check(
     z.minLength(1),
@@ -117,19 +193,75 @@ export const acquireRequest = z.strictObject({
     z.refine((ids) => new Set(ids).size === ids.length, 'must not list the same license twice'),
   ),
 });
-export const alfFile = z.object({ licenseId: z.string(), fileName: z.string(), alf: z.string() });
+const alfText = z
+  .string()
+  .check(
+    z.describe(
+      'The signed .alf file: UTF-8 text, LF line endings, last line `Signature: <kid>:<base64url>`.',
+    ),
+  );
+export const alfFile = z
+  .object({ licenseId: z.string(), fileName: z.string(), alf: alfText })
+  .check(z.meta({ id: 'AlfFile', description: 'A signed license file for a server.' }));
 export const acquireResponse = z.object({ files: z.array(alfFile) });
-export const serverStatusResponse = z.object({
-  state: z.enum(['unlicensed', 'licensed', 'admin_only', 'lapsed']),
-});
+export const serverStatusResponse = z
+  .object({
+    serverId: z.string(),
+    state: z
+      .enum(['unlicensed', 'licensed', 'admin_only', 'lapsed'])
+      .check(
+        z.describe(
+          '`unlicensed`: never held a valid Server license; `licensed`: a valid Server license and a valid CAL in the account; `admin_only`: a valid Server license, no valid CAL; `lapsed`: every Server license it held has expired.',
+        ),
+      ),
+    serverLicenseIds: z.array(z.string()).check(z.describe('Server licenses this server holds.')),
+    validCalLicenseIds: z.array(z.string()).check(z.describe('CAL licenses of the account valid now.')),
+  })
+  .check(z.meta({ id: 'ServerStatus', description: 'The licensing state of a server.' }));
 export const activateRequest = z.strictObject({ hostId: text(200), hostName: z.optional(text(255)) });
-export const activationResponse = z.object({
-  activationId: z.string(),
-  fileName: z.string(),
-  alf: z.string(),
-});
-export const importResponse = z.object({ licenseId: z.string() });
-export const keysResponse = z.object({ keys: z.array(z.record(z.string(), z.string())) });
+/** `idempotency-key` request header: 1-255 characters without control characters. */
+export const idempotencyKey = z
+  .string()
+  .check(
+    z.minLength(1),
+    z.maxLength(255),
+    z.regex(NO_CONTROL_CHARS, 'must not contain control characters'),
+    z.describe(
+      'Makes a retry return the same activation and the byte-identical file; scoped to the account and license. The same key with another body answers 409 idempotency_key_reused.',
+    ),
+  );
+/** The request headers the activation route reads. */
+export const activationHeaders = z.object({ 'idempotency-key': z.optional(idempotencyKey) });
+export const activationResponse = z
+  .object({ activationId: z.string(), fileName: z.string(), alf: alfText })
+  .check(
+    z.meta({ id: 'Activation', description: 'An activation: the signed .alf file of a license for a host.' }),
+  );
+export const importResponse = z
+  .object({ licenseId: z.string(), product, kind, validUntil: isoTime })
+  .check(
+    z.meta({ id: 'ImportedLicense', description: 'The license an imported file granted to the server.' }),
+  );
+const jwk = z
+  .union([
+    z.object({
+      kid: z.string(),
+      alg: z.literal('EdDSA'),
+      kty: z.literal('OKP'),
+      crv: z.literal('Ed25519'),
+      x: z.string(),
+    }),
+    z.object({
+      kid: z.string(),
+      alg: z.literal('ES256'),
+      kty: z.literal('EC'),
+      crv: z.literal('P-256'),
+      x: z.string(),
+      y: z.string(),
+    }),
+  ])
+  .check(z.meta({ id: 'Jwk', description: 'A public key (RFC 7517/8037) that verifies .alf signatures.' }));
+export const keysResponse = z.object({ keys: z.array(jwk) });
 
 // ---- External PLS ----
 export const signInRequest = z.strictObject({
@@ -139,35 +271,56 @@ export const signInRequest = z.strictObject({
   product: z.optional(product),
   licenseId: z.optional(id),
 });
-export const sessionResponse = z.object({
-  sessionId: z.string(),
-  licenseId: z.string(),
-  assignmentId: z.nullable(z.string()),
-  userId: z.string(),
-  machineId: z.string(),
-  product: product,
-  clients: z.array(z.enum(['browser', 'design_client'])),
-  startedAt: z.string(),
-  expiresAt: z.string(),
-  roamingUntil: z.nullable(z.string()),
-});
-export const heartbeatResponse = z.object({ expiresAt: z.string() });
+const clients = z
+  .array(z.enum(['browser', 'design_client']))
+  .check(z.describe('The clients sharing this seat from one machine.'));
+const roamingUntil = z
+  .nullable(isoTime)
+  .check(z.describe('While roaming, the seat is held without heartbeats until then; else null.'));
+export const sessionResponse = z
+  .object({
+    sessionId: z.string(),
+    licenseId: z.string(),
+    assignmentId: z
+      .nullable(z.string())
+      .check(z.describe('The assignment the seat came through; null for the administrative connection.')),
+    userId: z.string(),
+    machineId: z.string(),
+    product,
+    clients,
+    startedAt: isoTime,
+    expiresAt: isoTime.check(z.describe('Now + the session timeout at the last sign-in, join or heartbeat.')),
+    roamingUntil,
+  })
+  .check(z.meta({ id: 'Session', description: 'A live session holding a seat.' }));
+export const heartbeatResponse = z.object({ expiresAt: isoTime });
 export const roamingRequest = z.strictObject({ days: z.int().check(z.minimum(1), z.maximum(30)) });
-export const roamingResponse = z.object({ roamingUntil: z.string() });
+export const roamingResponse = z.object({ roamingUntil: isoTime });
 export const sessionListResponse = z.object({
   sessions: z.array(
-    z.object({
-      sessionId: z.string(),
-      userId: z.string(),
-      machineId: z.string(),
-      clients: z.array(z.string()),
-      startedAt: z.string(),
-      durationSeconds: z.int(),
-      expiresAt: z.string(),
-      roamingUntil: z.nullable(z.string()),
-    }),
+    z
+      .object({
+        sessionId: z.string(),
+        userId: z.string(),
+        // API.md lists these three; optional until the sessions handler sends them (see the contract notes).
+        email: z.optional(z.string()),
+        serverId: z.optional(z.string()),
+        hostName: z.optional(z.string()),
+        machineId: z.string(),
+        clients,
+        startedAt: isoTime,
+        durationSeconds: count,
+        expiresAt: isoTime,
+        roamingUntil,
+      })
+      .check(
+        z.meta({
+          id: 'LicenseSession',
+          description: 'Who holds a seat of a license, from where, since when.',
+        }),
+      ),
   ),
-  nextToken: z.nullable(z.string()),
+  nextToken: nextTokenField,
 });
 export const assignmentRequest = z.strictObject({
   role,
@@ -175,23 +328,41 @@ export const assignmentRequest = z.strictObject({
   automaticLeasing: z.optional(z.boolean()),
   allowRoaming: z.optional(z.boolean()),
 });
-export const assignmentResponse = z.object({
-  assignmentId: z.string(),
-  role: z.string(),
-  seats: z.union([z.int(), z.literal('all')]),
-  used: z.int(),
-  automaticLeasing: z.boolean(),
-  allowRoaming: z.boolean(),
-});
+const seatCap = z
+  .union([count, z.literal('all')])
+  .check(z.describe('A cap on the seats of this license the role gets, or `all`: any seat still free.'));
+export const assignmentResponse = z
+  .object({
+    assignmentId: z.string(),
+    role: z.string(),
+    seats: seatCap,
+    used: count,
+    automaticLeasing: z.boolean(),
+    allowRoaming: z.boolean(),
+  })
+  .check(
+    z.meta({
+      id: 'Assignment',
+      description: 'Seats of a CAL or design-software license assigned to a role.',
+    }),
+  );
 export const assignmentListResponse = z.object({
   assignments: z.array(assignmentResponse),
-  nextToken: z.nullable(z.string()),
+  nextToken: nextTokenField,
 });
 export const settingsRequest = z
   .strictObject({
-    autoAssignAllUsers: z.optional(z.boolean()),
+    autoAssignAllUsers: z.optional(
+      z.boolean().check(z.describe('Whether a new CAL gets an `All Users` assignment of all its seats.')),
+    ),
     sessionTimeoutMinutes: z.optional(
-      z.int().check(z.minimum(MIN_SESSION_TIMEOUT_MINUTES), z.maximum(MAX_SESSION_TIMEOUT_MINUTES)),
+      z
+        .int()
+        .check(
+          z.minimum(MIN_SESSION_TIMEOUT_MINUTES),
+          z.maximum(MAX_SESSION_TIMEOUT_MINUTES),
+          z.describe('How long a session lives past its last heartbeat, in minutes (1-1440).'),
+        ),
     ),
   })
   .check(
@@ -200,35 +371,54 @@ export const settingsRequest = z
       'must name autoAssignAllUsers, sessionTimeoutMinutes or both',
     ),
   );
-export const settingsResponse = z.object({
-  autoAssignAllUsers: z.boolean(),
-  sessionTimeoutMinutes: z.int(),
-});
+/** GET/PUT /v1/settings/license-manager: the account's settings as they are after the request. */
+export const settingsResponse = z
+  .object({
+    autoAssignAllUsers: z
+      .boolean()
+      .check(z.describe('Whether a new CAL gets an `All Users` assignment of all its seats.')),
+    sessionTimeoutMinutes: z
+      .int()
+      .check(
+        z.minimum(MIN_SESSION_TIMEOUT_MINUTES),
+        z.maximum(MAX_SESSION_TIMEOUT_MINUTES),
+        z.describe('How long a session lives past its last heartbeat, in minutes.'),
+      ),
+  })
+  .check(z.meta({ id: 'Settings', description: 'The license manager settings of an account.' }));
 export const rolesResponse = z.object({
-  roles: z.array(z.object({ role: z.string(), seats: z.union([z.int(), z.literal('all')]), used: z.int() })),
+  roles: z.array(
+    z
+      .object({ role: z.string(), seats: seatCap, used: count })
+      .check(
+        z.meta({ id: 'RoleUse', description: 'Seat availability and use of a role, over its assignments.' }),
+      ),
+  ),
 });
 
 // ---- reports ----
 export const usageQuery = z.strictObject({
-  from: isoTime,
-  to: isoTime,
-  interval: z.enum(['hour', 'day']),
-  licenseId: z.optional(id),
-  role: z.optional(role),
-  format: z.optional(z.enum(['json', 'csv'])),
+  from: isoTime.check(z.describe('Start of the range; buckets overlapping [from, to) are reported.')),
+  to: isoTime.check(z.describe('End of the range (exclusive).')),
+  interval: z
+    .enum(['hour', 'day'])
+    .check(z.describe('Bucket size: whole UTC hours (range up to 31 days) or days (up to 366).')),
+  licenseId: z.optional(id.check(z.describe('Only this CAL or design-software license.'))),
+  role: z.optional(role.check(z.describe('Only sessions and denials of users in this role.'))),
+  format: z.optional(z.enum(['json', 'csv']).check(z.describe('`csv` answers text/csv with a header row.'))),
 });
-export const usageResponse = z.object({
-  rows: z.array(
-    z.object({
-      start: z.string(),
-      licenseId: z.string(),
-      peakSessions: z.int(),
-      sessionsStarted: z.int(),
-      denied: z.int(),
-      seatHours: z.number(),
-    }),
-  ),
-});
+/** One row of the usage report; its field names are also the CSV columns (domain/usage.ts USAGE_COLUMNS). */
+export const usageRow = z
+  .object({
+    start: isoTime.check(z.describe('Start of the bucket.')),
+    licenseId: z.string(),
+    peakSessions: count.check(z.describe('Most sessions held at once in the bucket.')),
+    sessionsStarted: count,
+    denied: count.check(z.describe('Refused sign-ins that tried this license first.')),
+    seatHours: z.number().check(z.minimum(0), z.describe('Session time inside the bucket, in hours.')),
+  })
+  .check(z.meta({ id: 'UsageRow', description: 'Use of one license in one bucket.' }));
+export const usageResponse = z.object({ rows: z.array(usageRow) });
 
 // ---- path parameters ----
 export const accountParams = z.strictObject({ accountId: id });
@@ -240,4 +430,19 @@ export const sessionParams = z.strictObject({ sessionId: id });
 export const assignmentParams = z.strictObject({ licenseId: id, assignmentId: id });
 
 export const healthResponse = z.object({ status: z.literal('ok') });
-export const errorResponse = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+export const errorResponse = z
+  .object({
+    error: z.object({
+      code: z.string().check(z.describe('A stable snake_case code for programs.')),
+      message: z.string().check(z.describe('One sentence a person can act on.')),
+    }),
+  })
+  .check(
+    z.meta({ id: 'Error', description: 'Every error the portal itself answers has this body (API.md).' }),
+  );
+/** GET /openapi.json: this document (its shape is OpenAPI 3.1's own). */
+export const openApiDocumentResponse = z.looseObject({
+  openapi: z.string(),
+  info: z.looseObject({ title: z.string(), version: z.string() }),
+  paths: z.record(z.string(), z.unknown()),
+});

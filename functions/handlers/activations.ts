@@ -1,8 +1,10 @@
 // Activation: a license's signed .alf file for a host (takes no seat), idempotent per account + license + key.
 import { createHash } from 'node:crypto';
+import * as z from 'zod/mini';
 import { AlfValueError } from '../../domain/alf.js';
 import { InvalidRequestError, LicenseExpiredError, NotFoundError } from '../../domain/errors.js';
 import { licenseStatus } from '../../domain/license.js';
+import { idempotencyKey } from '../api/schemas.js';
 import { createGroupHandler } from '../http/handler.js';
 import { issueAlf } from '../signing/issue.js';
 import { signer } from '../signing/index.js';
@@ -10,9 +12,6 @@ import { type Activation, createActivationStore, type IdempotencyClaim } from '.
 import { tableContext } from '../store/client.js';
 import { newId } from '../store/ids.js';
 import { createLicenseStore } from '../store/licenses.js';
-
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is this pattern's purpose
-const IDEMPOTENCY_KEY = /^[^\u0000-\u001f\u007f]{1,255}$/;
 
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('base64url');
@@ -24,7 +23,8 @@ export function idempotencyClaim(
   body: { hostId: string; hostName?: string | undefined },
 ): IdempotencyClaim | null {
   if (header === undefined) return null;
-  if (!IDEMPOTENCY_KEY.test(header)) {
+  // The documented header schema is the rule (functions/api/schemas.ts).
+  if (!z.safeParse(idempotencyKey, header).success) {
     throw new InvalidRequestError(
       'The idempotency-key header must be 1-255 characters without control characters.',
     );

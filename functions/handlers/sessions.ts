@@ -53,13 +53,13 @@ export const handler = createGroupHandler('sessions', {
   },
 
   startRoaming: async ({ params, body, caller, now }) => {
-    const session = await seatLeasingFor(tableContext()).startRoaming(
+    const roamingUntil = await seatLeasingFor(tableContext()).startRoaming(
       caller.accountId,
       params.sessionId,
       body.days,
       now,
     );
-    return { statusCode: 200, body: { roamingUntil: session.roamingUntil } };
+    return { statusCode: 200, body: { roamingUntil } };
   },
 
   endRoaming: async ({ params, caller, now }) => {

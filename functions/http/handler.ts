@@ -17,6 +17,7 @@ import {
   routeKeyOf,
   routes,
 } from '../api/routes.js';
+import type { RouteResult } from '../api/results.js';
 import { now } from '../runtime/clock.js';
 import { logger } from '../runtime/logger.js';
 import { type AccountCaller, type Caller, callerFromClaims } from './claims.js';
@@ -45,7 +46,8 @@ export interface HttpRequest<R extends RouteSpec> {
   event: APIGatewayProxyEventV2;
 }
 
-export type RouteImplementation<R extends RouteSpec> = (request: HttpRequest<R>) => Promise<HttpResult>;
+/** A route's implementation: its answer is typed by the route's success responses (functions/api/results.ts). */
+export type RouteImplementation<R extends RouteSpec> = (request: HttpRequest<R>) => Promise<RouteResult<R>>;
 export type GroupImplementations<G extends Group> = { [K in RouteIdsOf<G>]: RouteImplementation<Routes[K]> };
 export type HttpHandler = (
   event: APIGatewayProxyEventV2,

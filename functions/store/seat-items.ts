@@ -1,6 +1,7 @@
 // The items of the seat lifecycle (sessions, their Expiry items, seat locks, denials, audit records): their
 // keys, index attributes and attribute shapes, in both directions. The keys themselves are in keys.ts.
 import type { AuditRecord } from '../../domain/audit.js';
+import type { Product } from '../../domain/products.js';
 import type { Denial, ItemRef } from '../../domain/seat-write.js';
 import {
   CLIENT_ORDER,
@@ -87,7 +88,7 @@ export function sessionFromItem(item: Record<string, unknown>): Session {
     serverId: item.serverId as string,
     userId: item.userId as string,
     machineId: item.machineId as string,
-    product: item.product as string,
+    product: item.product as Product,
     clients: clientsOf(item.clients),
     roles: Array.isArray(item.roles) ? (item.roles as string[]) : [],
     startedAt: item.startedAt as string,
@@ -123,7 +124,7 @@ export function holderFromItem(item: Record<string, unknown>): SeatHolder {
     serverId: item.serverId as string,
     userId: item.userId as string,
     machineId: item.machineId as string,
-    product: item.product as string,
+    product: item.product as Product,
     startedAt: item.startedAt as string,
     expiresAt: item.expiresAt as string,
     roamingUntil: typeof item.roamingUntil === 'string' ? item.roamingUntil : null,

@@ -28,7 +28,7 @@ import {
   type SignInRequest,
   type SignInUser,
 } from '../../domain/sign-in.js';
-import { type RetryPolicy, SEAT_RETRY, withRetry } from '../store/retry.js';
+import { backoffMs, type RetryPolicy, SEAT_RETRY, sleep, withRetry } from '../store/retry.js';
 import { type CatalogueSource, sharedCatalogueReads } from './catalogue-reads.js';
 
 /** What seat leasing reads and writes through (the store's repositories, or doubles in unit tests). */
@@ -78,8 +78,8 @@ export interface SignInResult {
 
 /** Decisions one sign-in may make before it answers busy (each teaches a fact, so this is never reached). */
 const MAX_DECISIONS = 40;
-/** Optimistic re-reads of one session (racing heartbeats, joins, ends) before answering busy. */
-const SESSION_ATTEMPTS = 6;
+/** Optimistic re-reads of one session (racing heartbeats, joins, ends), with jittered backoff, before busy. */
+const SESSION_ATTEMPTS = 8;
 /** Users kept in memory per process; every write checks the copy (profileVersion), so it is never trusted blind. */
 const MAX_CACHED_USERS = 10_000;
 
@@ -139,6 +139,7 @@ export function createSeatLeasing(ports: SeatLeasingPorts) {
       if (plan.kind === 'unchanged') return plan.session;
       const outcome = await write(plan.write);
       if (outcome.ok) return plan.session;
+      await sleep(backoffMs(policy, attempt));
     }
     throw new BusyError(policy.retryAfterSeconds);
   }
@@ -194,6 +195,7 @@ export function createSeatLeasing(ports: SeatLeasingPorts) {
         // cannot help, and freeing the seat anyway could break a count. A bug to report, never contention.
         throw new Error(`ending session ${holder.sessionId} failed on ${outcome.failed.join(', ')}`);
       }
+      await sleep(backoffMs(policy, attempt));
       const session = await ports.sessions.get(holder.accountId, holder.sessionId);
       current = session && !session.endedAt ? holderOf(session) : null;
       if (current && options.reclaimAt && !isExpired(current, options.reclaimAt)) return false;
@@ -273,6 +275,7 @@ export function createSeatLeasing(ports: SeatLeasingPorts) {
         const plan = planTouch({ session, license, timeoutMinutes: settings.sessionTimeoutMinutes, now });
         if (plan.kind === 'unchanged') return plan.session;
         if ((await write(plan.write)).ok) return plan.session;
+        await sleep(backoffMs(policy, attempt));
       }
       throw new BusyError(policy.retryAfterSeconds);
     },
@@ -310,8 +313,8 @@ export function createSeatLeasing(ports: SeatLeasingPorts) {
       }
     },
 
-    /** POST /v1/sessions/{id}/roaming (API.md): the new roamingUntil. RoamingNotAllowedError, NotFoundError. */
-    async startRoaming(accountId: string, sessionId: string, days: number, now: Date): Promise<Session> {
+    /** POST /v1/sessions/{id}/roaming (API.md): the new roamingUntil (ISO). RoamingNotAllowedError, NotFoundError. */
+    async startRoaming(accountId: string, sessionId: string, days: number, now: Date): Promise<string> {
       for (let attempt = 0; attempt < SESSION_ATTEMPTS; attempt++) {
         const session = await liveSession(accountId, sessionId);
         const [assignment, license] = await Promise.all([
@@ -322,7 +325,8 @@ export function createSeatLeasing(ports: SeatLeasingPorts) {
         ]);
         if (!license) throw new NotFoundError('session');
         const plan = planRoamingStart({ session, assignment, license, days, now });
-        if ((await write(plan.write)).ok) return plan.session;
+        if ((await write(plan.write)).ok) return plan.roamingUntil;
+        await sleep(backoffMs(policy, attempt));
       }
       throw new BusyError(policy.retryAfterSeconds);
     },

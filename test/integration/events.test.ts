@@ -219,7 +219,10 @@ describe('every sample through its handler, in the order a customer would go', (
   });
 
   it('reads and changes settings, roles and usage reports', async () => {
-    expect((await replay('getSettings')).body).toEqual({ autoAssignAllUsers: true });
+    expect((await replay('getSettings')).body).toEqual({
+      autoAssignAllUsers: true,
+      sessionTimeoutMinutes: 10,
+    });
     expect((await replay('putSettings')).status).toBe(200);
     expect((await replay('listRoles')).status).toBe(200);
     expect((await replay('usageReport')).body.rows).toBeInstanceOf(Array);
@@ -234,14 +237,27 @@ describe('every sample through its handler, in the order a customer would go', (
     expect((await replay('serverStatus')).status).toBe(404);
   });
 
-  it('runs the hourly check from the EventBridge scheduled event', async () => {
-    const event = JSON.parse(readFileSync(join(process.cwd(), 'events', 'scheduled', 'hourly.json'), 'utf8'));
-    expect(event['detail-type']).toBe('Scheduled Event');
+  it('runs the hourly check from the EventBridge rules’ events; the follow-up only when a run is incomplete', async () => {
+    const event = (name: string) =>
+      JSON.parse(readFileSync(join(process.cwd(), 'events', 'scheduled', `${name}.json`), 'utf8'));
+    expect(event('hourly')).toEqual({ trigger: 'hourly' });
     const handler = await loadFunction('scheduled');
-    const summary = (await handler(event, lambdaContext('scheduled'))) as Record<string, number>;
+    const summary = (await handler(event('hourly'), lambdaContext('scheduled'))) as Record<string, number>;
     expect(Object.keys(summary).sort()).toEqual(
-      ['endedRoaming', 'expiredLicenses', 'lapsedServers', 'reclaimedSessions', 'rollupsWritten'].sort(),
+      [
+        'complete',
+        'endedRoaming',
+        'expiredLicenses',
+        'lapsedServers',
+        'reclaimedSessions',
+        'rollupsWritten',
+      ].sort(),
     );
+    expect(summary.complete).toBe(true);
+    // The latest run finished: the follow-up has nothing to do.
+    expect(await handler(event('follow-up'), lambdaContext('scheduled'))).toEqual({
+      skipped: 'nothing left to do',
+    });
   });
 });
 

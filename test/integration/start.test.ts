@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../infra/local/dynamo.js';
+import { checkedFetch } from '../support/contract.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'portal-start-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -55,7 +56,7 @@ async function javaRunningFor(folder: string): Promise<boolean> {
 }
 
 async function signIn(base: string, username: string, password: string) {
-  const res = await fetch(`${base}/v1/auth/token`, {
+  const res = await checkedFetch(`${base}/v1/auth/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ username, password }),
@@ -75,7 +76,7 @@ describe('npm start', () => {
 
     const admin = await signIn(base, 'admin@demo.example', 'demo-admin-pass');
     expect(admin.status).toBe(200);
-    const list = await fetch(`${base}/v1/licenses`, {
+    const list = await checkedFetch(`${base}/v1/licenses`, {
       headers: { authorization: `Bearer ${admin.body.accessToken}` },
     });
     const licenses = ((await list.json()) as any).licenses as any[];
@@ -91,13 +92,13 @@ describe('npm start', () => {
     await waitFor(second, 'Press Ctrl-C to stop.');
     expect(second.output()).not.toContain('demo data created now');
     const again = await signIn(base, 'admin@demo.example', 'demo-admin-pass');
-    const relist = await fetch(`${base}/v1/licenses`, {
+    const relist = await checkedFetch(`${base}/v1/licenses`, {
       headers: { authorization: `Bearer ${again.body.accessToken}` },
     });
     const ids = (((await relist.json()) as any).licenses as any[]).map((l) => l.licenseId).sort();
     expect(ids).toEqual(licenses.map((l) => l.licenseId).sort());
     // A token issued before the restart is still good: the token secret lives in the data folder.
-    const old = await fetch(`${base}/v1/licenses`, {
+    const old = await checkedFetch(`${base}/v1/licenses`, {
       headers: { authorization: `Bearer ${admin.body.accessToken}` },
     });
     expect(old.status).toBe(200);

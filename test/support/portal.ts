@@ -1,8 +1,10 @@
 // Starts the local runtime in this test file's process against the shared DynamoDB Local, on a fresh table,
-// and gives tests a small HTTP client with the operator and account sign-ins they need.
+// and gives tests a small HTTP client with the operator and account sign-ins they need; the client checks
+// every answer against the committed OpenAPI document (./contract.ts).
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import { type RunningPortal, startPortal } from '../../infra/local/portal.js';
+import { assertDescribed } from './contract.js';
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -71,6 +73,8 @@ export async function startTestPortal(): Promise<TestPortal> {
     }
     const response = await fetch(`${portal.url}${path}`, { method, headers, body });
     const text = await response.text();
+    // Every answer a test sees must be one the committed document describes.
+    assertDescribed({ method, url: path, status: response.status, headers: response.headers, text });
     let parsed: unknown = text;
     try {
       parsed = text ? JSON.parse(text) : undefined;
