@@ -1,0 +1,353 @@
+// The seat lifecycle's faults found by outside testers, each as the right value over HTTP on DynamoDB Local:
+// the administrative connection under the user+PC lock, reclaim under a full cap, server removal racing
+// sign-ins, concurrent hourly checks, and the session timeout setting (docs/seat-protocol.md).
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { runHourlyCheck } from '../../functions/jobs/hourly-check/run.js';
+import { setClock } from '../../functions/runtime/clock.js';
+import { createDocumentClient } from '../../functions/store/client.js';
+import { hourlyCheckPortsFor } from '../../functions/use-cases/store-ports.js';
+import { startTestPortal, type TestAccount, type TestPortal } from '../support/portal.js';
+
+const CAL = 'Altium NEXUS Server CAL';
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+let portal: TestPortal;
+beforeAll(async () => {
+  portal = await startTestPortal();
+});
+afterAll(() => portal?.stop());
+afterEach(() => setClock(null));
+
+/** The portal's clock, moved by the tests (each describe block uses its own later time: runs only move forward). */
+let clock = 0;
+function at(ms: number): void {
+  clock = ms;
+  setClock(() => new Date(clock));
+}
+
+interface Site {
+  account: TestAccount;
+  token: string;
+  serverId: string;
+  serverLicense: any;
+  cal: any;
+}
+
+/** An account with a server holding a Server license, and a CAL; times as given. */
+async function site(
+  name: string,
+  terms: {
+    server?: { validFrom: string; termMonths?: number };
+    calSeats?: number;
+    cal?: { validFrom: string };
+  },
+): Promise<Site> {
+  const account = await portal.createAccount(name);
+  const token = account.admin.token;
+  const serverLicense = await portal.issueLicense(
+    account.accountId,
+    'Altium NEXUS Server',
+    1,
+    terms.server ?? {},
+  );
+  const cal = await portal.issueLicense(account.accountId, CAL, terms.calSeats ?? 5, terms.cal ?? {});
+  const server = await portal.call('POST', '/v1/servers', { token, body: { hostName: `${name}-nexus` } });
+  expect(server.status).toBe(201);
+  const acquired = await portal.call('POST', `/v1/servers/${server.body.serverId}/acquisitions`, {
+    token,
+    body: { licenseIds: [serverLicense.licenseId] },
+  });
+  expect(acquired.status).toBe(201);
+  return { account, token, serverId: server.body.serverId, serverLicense, cal };
+}
+
+function signIn(s: Site, body: Record<string, unknown>, serverId = s.serverId) {
+  return portal.call('POST', `/v1/servers/${serverId}/sessions`, { token: s.token, body });
+}
+const heartbeat = (s: Site, sessionId: string) =>
+  portal.call('POST', `/v1/sessions/${sessionId}/heartbeat`, { token: s.token });
+const license = async (s: Site, id: string) =>
+  (await portal.call('GET', `/v1/licenses/${id}`, { token: s.token })).body;
+const settings = (s: Site, body: Record<string, unknown>) =>
+  portal.call('PUT', '/v1/settings/license-manager', { token: s.token, body });
+async function check(now: number) {
+  return portal.call('POST', '/v1/ops/hourly-check', {
+    token: await portal.operatorToken(),
+    body: { now: new Date(now).toISOString() },
+  });
+}
+
+describe('the administrative connection of a lapsed server (finding 1)', () => {
+  const T0 = Date.parse('2031-03-01T09:00:00.000Z');
+
+  async function lapsingSite(name: string) {
+    at(T0);
+    // The Server license ends an hour from now; the CAL stays valid (the server will be lapsed, not admin_only).
+    const s = await site(name, {
+      server: { validFrom: '2031-02-01T10:00:00.000Z', termMonths: 1 },
+      cal: { validFrom: '2031-01-01T00:00:00.000Z' },
+    });
+    expect(s.serverLicense.validUntil).toBe('2031-03-01T10:00:00.000Z');
+    const admin2 = await portal.createUser(s.account.accountId, { roles: ['Administrators'], admin: true });
+    expect((await settings(s, { sessionTimeoutMinutes: 240 })).status).toBe(200);
+    return { s, admin1: s.account.admin.userId, admin2: admin2.userId };
+  }
+
+  it('after the hourly check kept admin 1’s session: admin 2 is refused, admin 1’s design client joins it', async () => {
+    const { s, admin1, admin2 } = await lapsingSite('lapse-after-check');
+    const first = await signIn(s, { userId: admin1, machineId: 'PC-A', client: 'browser' });
+    expect(first.status).toBe(201);
+    at(T0 + 1.5 * HOUR);
+    const run = await check(T0 + 1.5 * HOUR);
+    expect(run.body).toMatchObject({ lapsedServers: 1, complete: true });
+    expect(
+      (await portal.call('GET', `/v1/servers/${s.serverId}/status`, { token: s.token })).body.state,
+    ).toBe('lapsed');
+    // Kept as the administrative connection: it takes no CAL seat any more.
+    expect((await license(s, s.cal.licenseId)).used).toBe(0);
+
+    const second = await signIn(s, { userId: admin2, machineId: 'PC-B', client: 'browser' });
+    expect(second.status).toBe(409);
+    expect(second.body.error.code).toBe('seats_exhausted');
+    expect(second.body.error.message).toContain('only one administrator may be signed in at a time');
+    const design = await signIn(s, { userId: admin1, machineId: 'PC-A', client: 'design_client' });
+    expect(design.status).toBe(200);
+    expect(design.body.sessionId).toBe(first.body.sessionId);
+    expect(design.body.clients).toEqual(['browser', 'design_client']);
+    // A member is refused; admin 2 gets in once admin 1 signs out.
+    const member = await signIn(s, { userId: s.account.member.userId, machineId: 'PC-C', client: 'browser' });
+    expect(member.status).toBe(409);
+    expect(
+      (await portal.call('DELETE', `/v1/sessions/${first.body.sessionId}`, { token: s.token })).status,
+    ).toBe(204);
+    const next = await signIn(s, { userId: admin2, machineId: 'PC-B', client: 'browser' });
+    expect(next.status).toBe(201);
+    expect(next.body.assignmentId).toBeNull();
+  });
+
+  it('before any hourly check: the live CAL session of admin 1 is the one connection; its second client joins', async () => {
+    const { s, admin1, admin2 } = await lapsingSite('lapse-before-check');
+    const first = await signIn(s, { userId: admin1, machineId: 'PC-A', client: 'browser' });
+    expect(first.status).toBe(201);
+    at(T0 + 1.5 * HOUR); // lapsed by time; no hourly check has run
+    const results = await Promise.all([
+      signIn(s, { userId: admin2, machineId: 'PC-B', client: 'browser' }),
+      signIn(s, { userId: admin1, machineId: 'PC-A', client: 'design_client' }),
+      signIn(s, { userId: admin2, machineId: 'PC-B', client: 'design_client' }),
+      signIn(s, { userId: admin1, machineId: 'PC-A', client: 'browser' }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual([409, 200, 409, 200]);
+    expect(results[1]?.body.sessionId).toBe(first.body.sessionId);
+    expect(results[3]?.body.sessionId).toBe(first.body.sessionId);
+  });
+
+  it('an expired administrative connection never keeps the next administrator out', async () => {
+    const { s, admin1, admin2 } = await lapsingSite('lapse-expired-admin');
+    at(T0 + 1.5 * HOUR);
+    expect((await settings(s, { sessionTimeoutMinutes: 1 })).status).toBe(200);
+    const first = await signIn(s, { userId: admin1, machineId: 'PC-A', client: 'browser' });
+    expect(first.status).toBe(201);
+    expect(first.body.assignmentId).toBeNull();
+    at(T0 + 1.5 * HOUR + 2 * MINUTE); // admin 1 went silent
+    const second = await signIn(s, { userId: admin2, machineId: 'PC-B', client: 'browser' });
+    expect(second.status).toBe(201);
+    expect((await heartbeat(s, first.body.sessionId)).status).toBe(404);
+  });
+
+  it('admits one administrator of many racing for the connection, and the same one’s other clients', async () => {
+    const { s } = await lapsingSite('lapse-race');
+    at(T0 + 1.5 * HOUR);
+    const admins = await Promise.all(
+      Array.from({ length: 6 }, () => portal.createUser(s.account.accountId, { roles: [], admin: true })),
+    );
+    const results = await Promise.all(
+      admins.flatMap((a, i) => [
+        signIn(s, { userId: a.userId, machineId: `PC-${i}`, client: 'browser' }),
+        signIn(s, { userId: a.userId, machineId: `PC-${i}`, client: 'design_client' }),
+      ]),
+    );
+    const sessions = new Set(results.filter((r) => r.status < 300).map((r) => r.body.sessionId));
+    expect(sessions.size).toBe(1);
+    expect(results.filter((r) => r.status === 201)).toHaveLength(1);
+    expect(results.every((r) => [200, 201, 409].includes(r.status))).toBe(true);
+  });
+});
+
+describe('reclaim under a full cap (finding 2)', () => {
+  it('a sign-in reclaims the expired holder of a full role cap at once, without an hourly check', async () => {
+    at(Date.parse('2031-04-01T09:00:00.000Z'));
+    const s = await site('cap', { calSeats: 5 });
+    // The CAL's only assignment: role Eng with 1 seat.
+    const base = `/v1/licenses/${s.cal.licenseId}/assignments`;
+    const [auto] = (await portal.call('GET', base, { token: s.token })).body.assignments;
+    expect((await portal.call('DELETE', `${base}/${auto.assignmentId}`, { token: s.token })).status).toBe(
+      204,
+    );
+    expect(
+      (await portal.call('POST', base, { token: s.token, body: { role: 'Eng', seats: 1 } })).status,
+    ).toBe(201);
+    expect((await settings(s, { sessionTimeoutMinutes: 1 })).status).toBe(200);
+    const [u1, u2] = await portal.createUserIds(s.account.accountId, 2, ['Eng']);
+
+    const held = await signIn(s, { userId: u1, machineId: 'PC-1', client: 'browser' });
+    expect(held.status).toBe(201);
+    expect(held.body.expiresAt).toBe('2031-04-01T09:01:00.000Z');
+    const refused = await signIn(s, { userId: u2, machineId: 'PC-2', client: 'browser' });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toContain('assigned to role Eng are all in use');
+
+    at(Date.parse('2031-04-01T09:01:00.000Z')); // u1's expiresAt: expired, never heard from again
+    const taken = await signIn(s, { userId: u2, machineId: 'PC-2', client: 'browser' });
+    expect(taken.status).toBe(201);
+    expect((await heartbeat(s, held.body.sessionId)).status).toBe(404);
+    expect((await license(s, s.cal.licenseId)).used).toBe(1);
+    const [asg] = (await portal.call('GET', base, { token: s.token })).body.assignments;
+    expect(asg.used).toBe(1);
+  });
+});
+
+describe('server removal racing sign-ins (finding 3)', () => {
+  it('leaves no session of the removed server holding a seat once DELETE answered', async () => {
+    at(Date.parse('2031-05-01T09:00:00.000Z'));
+    for (let round = 0; round < 3; round++) {
+      const s = await site(`removal-${round}`, { calSeats: 50 });
+      const users = await portal.createUserIds(s.account.accountId, 12);
+      const signIns = users.map((userId, i) =>
+        (async () => {
+          // Spread the sign-ins over the removal.
+          await new Promise((resolve) => setTimeout(resolve, i * 3));
+          return signIn(s, { userId, machineId: `PC-${i}`, client: 'browser' });
+        })(),
+      );
+      const removal = (async () => {
+        await new Promise((resolve) => setTimeout(resolve, 10 + round * 10));
+        return portal.call('DELETE', `/v1/servers/${s.serverId}`, { token: s.token });
+      })();
+      const removed = await removal;
+      expect(removed.status).toBe(204);
+      const results = await Promise.all(signIns);
+      for (const r of results) expect([201, 404]).toContain(r.status);
+      // After the 204, whatever each sign-in answered: no session of the server lives, no seat is taken.
+      for (const r of results.filter((x) => x.status === 201)) {
+        expect((await heartbeat(s, r.body.sessionId)).status).toBe(404);
+      }
+      expect((await license(s, s.cal.licenseId)).used).toBe(0);
+      const listed = await portal.call('GET', `/v1/licenses/${s.cal.licenseId}/sessions`, { token: s.token });
+      expect(listed.body.sessions).toEqual([]);
+      expect((await license(s, s.serverLicense.licenseId)).used).toBe(0);
+      expect((await signIn(s, { userId: users[0], machineId: 'PC-late', client: 'browser' })).status).toBe(
+        404,
+      );
+    }
+  });
+});
+
+describe('concurrent hourly checks (finding 4)', () => {
+  const T0 = Date.parse('2031-06-01T09:20:00.000Z');
+
+  it('runs one at a time: the others answer 503 busy with retry-after, never 500; counts add up to the changes', async () => {
+    at(T0);
+    // Earlier tests' sessions in this table end first, so the counts below are this test's alone.
+    expect((await check(T0)).status).toBe(200);
+    const s = await site('hourly-race', { calSeats: 400 });
+    const SESSIONS = 240;
+    const userId = s.account.member.userId;
+    for (let i = 0; i < SESSIONS; i += 24) {
+      const batch = await Promise.all(
+        Array.from({ length: Math.min(24, SESSIONS - i) }, (_, j) =>
+          signIn(s, { userId, machineId: `PC-${i + j}`, client: 'browser' }),
+        ),
+      );
+      expect(batch.every((r) => r.status === 201)).toBe(true);
+    }
+    expect((await license(s, s.cal.licenseId)).used).toBe(SESSIONS);
+    // Everyone stopped sending heartbeats; the checks run across the next hour.
+    const runAt = T0 + HOUR;
+    at(runAt);
+    const runs = await Promise.all(Array.from({ length: 10 }, () => check(runAt)));
+    for (const r of runs) expect([200, 503]).toContain(r.status);
+    const busy = runs.filter((r) => r.status === 503);
+    expect(busy.length).toBeGreaterThan(0);
+    for (const r of busy) {
+      expect(r.body.error.code).toBe('busy');
+      expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0);
+    }
+    let reclaimed = runs.filter((r) => r.status === 200).reduce((n, r) => n + r.body.reclaimedSessions, 0);
+    let rollups = runs.filter((r) => r.status === 200).reduce((n, r) => n + r.body.rollupsWritten, 0);
+    // Until one says complete: an incomplete or busy answer leaves the rest to the next run.
+    for (let i = 0; i < 20; i++) {
+      const again = await check(runAt);
+      if (again.status === 503) continue;
+      reclaimed += again.body.reclaimedSessions;
+      rollups += again.body.rollupsWritten;
+      if (again.body.complete) break;
+    }
+    expect(reclaimed).toBe(SESSIONS);
+    expect((await license(s, s.cal.licenseId)).used).toBe(0);
+    // Runs at the same time after a complete one change nothing.
+    const last = await check(runAt);
+    expect(last.body).toEqual({
+      expiredLicenses: 0,
+      lapsedServers: 0,
+      reclaimedSessions: 0,
+      endedRoaming: 0,
+      rollupsWritten: 0,
+      complete: true,
+    });
+    expect(rollups).toBeGreaterThan(0);
+  });
+
+  it('stops at its budget with complete: false, and the next run finishes the rest', async () => {
+    const runAt = T0 + 3 * HOUR;
+    at(T0 + 2 * HOUR);
+    const s = await site('hourly-budget', { calSeats: 20 });
+    const userId = s.account.member.userId;
+    for (let i = 0; i < 6; i++) {
+      expect((await signIn(s, { userId, machineId: `PC-${i}`, client: 'browser' })).status).toBe(201);
+    }
+    at(runAt);
+    const doc = createDocumentClient(portal.portal.endpoint, 'us-east-1');
+    try {
+      const ports = hourlyCheckPortsFor({ doc, table: portal.portal.tableName });
+      // A budget already spent: the run records its time and stops before any work.
+      const cut = await runHourlyCheck(ports, {
+        requested: new Date(runAt),
+        real: new Date(runAt),
+        honourRequested: true,
+        deadline: Date.now() - 1,
+      });
+      expect(cut.summary).toMatchObject({ complete: false, reclaimedSessions: 0 });
+    } finally {
+      doc.destroy();
+    }
+    expect((await license(s, s.cal.licenseId)).used).toBe(6);
+    const finish = await check(runAt);
+    expect(finish.body).toMatchObject({ complete: true, reclaimedSessions: 6 });
+    expect((await license(s, s.cal.licenseId)).used).toBe(0);
+  });
+});
+
+describe('the session timeout setting', () => {
+  it('applies from each session’s next sign-in, join or heartbeat, even where that makes expiresAt earlier', async () => {
+    const T0 = Date.parse('2031-08-01T09:00:00.000Z');
+    at(T0);
+    const s = await site('timeout', { calSeats: 3 });
+    const userId = s.account.member.userId;
+    const first = await signIn(s, { userId, machineId: 'PC-1', client: 'browser' });
+    expect(first.body.expiresAt).toBe('2031-08-01T09:10:00.000Z');
+    expect((await settings(s, { sessionTimeoutMinutes: 60 })).status).toBe(200);
+    at(T0 + MINUTE);
+    expect((await heartbeat(s, first.body.sessionId)).body.expiresAt).toBe('2031-08-01T10:01:00.000Z');
+    expect((await settings(s, { sessionTimeoutMinutes: 2 })).status).toBe(200);
+    at(T0 + 2 * MINUTE);
+    // Earlier than before: the shorter timeout applies at once.
+    expect((await heartbeat(s, first.body.sessionId)).body.expiresAt).toBe('2031-08-01T09:04:00.000Z');
+    at(T0 + 3 * MINUTE);
+    const joined = await signIn(s, { userId, machineId: 'PC-1', client: 'design_client' });
+    expect(joined.status).toBe(200);
+    expect(joined.body.expiresAt).toBe('2031-08-01T09:05:00.000Z');
+    const second = await signIn(s, { userId, machineId: 'PC-2', client: 'browser' });
+    expect(second.body.expiresAt).toBe('2031-08-01T09:05:00.000Z');
+  });
+});
