@@ -741,9 +741,11 @@ export interface components {
         LicenseSession: {
             sessionId: string;
             userId: string;
-            email?: string;
-            serverId?: string;
-            hostName?: string;
+            /** @description The user’s email at sign-in. */
+            email: string;
+            serverId: string;
+            /** @description The NEXUS server’s host name. */
+            hostName: string;
             machineId: string;
             /** @description The clients sharing this seat from one machine. */
             clients: ("browser" | "design_client")[];

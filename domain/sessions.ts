@@ -35,7 +35,10 @@ export interface Session {
   /** The assignment it was served through; '' for the administrative connection (no seat of any license). */
   assignmentId: string;
   serverId: string;
+  /** The server's host name and the user's email at sign-in: the Sessions page lists them without a read per row. */
+  hostName: string;
   userId: string;
+  email: string;
   machineId: string;
   product: Product;
   clients: Client[];

@@ -63,6 +63,7 @@ export interface Catalogue {
 /** The user a sign-in is for, as read (possibly from a cache: every write checks profileVersion). */
 export interface SignInUser {
   userId: string;
+  email: string;
   roles: string[];
   admin: boolean;
   disabled: boolean;
@@ -212,7 +213,9 @@ function newSession(
     licenseId: seat.licenseId,
     assignmentId: seat.assignmentId,
     serverId: request.serverId,
+    hostName: context.server.hostName,
     userId: user.userId,
+    email: user.email,
     machineId: request.machineId,
     product,
     clients: [request.client],

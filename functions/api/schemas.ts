@@ -302,10 +302,9 @@ export const sessionListResponse = z.object({
       .object({
         sessionId: z.string(),
         userId: z.string(),
-        // API.md lists these three; optional until the sessions handler sends them (see the contract notes).
-        email: z.optional(z.string()),
-        serverId: z.optional(z.string()),
-        hostName: z.optional(z.string()),
+        email: z.string().check(z.describe('The user’s email at sign-in.')),
+        serverId: z.string(),
+        hostName: z.string().check(z.describe('The NEXUS server’s host name.')),
         machineId: z.string(),
         clients,
         startedAt: isoTime,

@@ -79,7 +79,9 @@ export const handler = createGroupHandler('sessions', {
           .map((s) => ({
             sessionId: s.sessionId,
             userId: s.userId,
+            email: s.email,
             serverId: s.serverId,
+            hostName: s.hostName,
             machineId: s.machineId,
             clients: s.clients,
             startedAt: s.startedAt,

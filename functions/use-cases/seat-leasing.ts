@@ -86,6 +86,7 @@ const MAX_CACHED_USERS = 10_000;
 function signInUser(user: User): SignInUser {
   return {
     userId: user.userId,
+    email: user.email,
     roles: user.roles,
     admin: user.admin,
     disabled: user.disabled,

@@ -1,38 +1,46 @@
-// The local stand-in for the EventBridge hourly rule: runs the same handler at the top of every hour.
+// The local stand-in for the EventBridge rules: the hourly check at the top of every hour, and the follow-up
+// every few minutes that finishes an incomplete run, running the same handler as the Lambda.
 import { handler } from '../../functions/handlers/scheduled.js';
 
 const HOUR_MS = 3_600_000;
+/** As the stack's follow-up rule: an incomplete run is finished within minutes. */
+const FOLLOW_UP_MS = 5 * 60_000;
 
 /**
  * Runs the check at each full UTC hour, as EventBridge's rate(1 hour) does, as of the later of the real time and
- * the latest run (a test or demo that moved the clock forward keeps it there). There is deliberately no run at
- * start-up: a run moves the latest-run time, and a client that starts the portal and then runs the check with
- * an explicit `now` taken just before should not be refused for it. Sessions that expired while the portal was
- * stopped are reclaimed by the next hourly run, or at once by a sign-in that finds their license full.
- * Timers never keep the process alive.
+ * the latest run (a test or demo that moved the clock forward keeps it there), and the follow-up every five
+ * minutes (it runs only when the latest run was incomplete). There is deliberately no run at start-up: a run
+ * moves the latest-run time, and a client that starts the portal and then runs the check with an explicit
+ * `now` taken just before should not be refused for it. Timers never keep the process alive.
  */
 export function startHourlyTimer(): { stop(): void } {
-  let timer: NodeJS.Timeout | null = null;
+  const timers = new Set<NodeJS.Timeout>();
   let stopped = false;
-  const run = async () => {
+  const run = async (trigger: 'hourly' | 'follow-up') => {
     try {
-      await handler();
+      await handler({ trigger });
     } catch (error) {
-      console.error('[local scheduler] the hourly check failed:', error);
+      console.error(`[local scheduler] the ${trigger} check failed:`, error);
     }
   };
-  const schedule = (delay: number) => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      void run().finally(() => schedule(HOUR_MS - (Date.now() % HOUR_MS)));
-    }, delay);
-    timer.unref();
+  const every = (trigger: 'hourly' | 'follow-up', period: number) => {
+    const schedule = (delay: number) => {
+      if (stopped) return;
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        void run(trigger).finally(() => schedule(period - (Date.now() % period)));
+      }, delay);
+      timer.unref();
+      timers.add(timer);
+    };
+    schedule(period - (Date.now() % period));
   };
-  schedule(HOUR_MS - (Date.now() % HOUR_MS));
+  every('hourly', HOUR_MS);
+  every('follow-up', FOLLOW_UP_MS);
   return {
     stop() {
       stopped = true;
-      if (timer) clearTimeout(timer);
+      for (const timer of timers) clearTimeout(timer);
     },
   };
 }

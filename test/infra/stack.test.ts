@@ -266,12 +266,28 @@ describe('least privilege', () => {
 });
 
 describe('hourly check', () => {
-  it('runs the scheduled function every hour from EventBridge', () => {
+  it('runs the scheduled function every hour from EventBridge, and a follow-up every 5 minutes', () => {
     const scheduled = stack.functions.scheduled!;
     template.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(1 hour)',
       State: 'ENABLED',
-      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalIdOf(scheduled.function), 'Arn'] } })],
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [logicalIdOf(scheduled.function), 'Arn'] },
+          Input: JSON.stringify({ trigger: 'hourly' }),
+        }),
+      ],
+    });
+    // An incomplete run (its budget ran out) is finished within minutes: the handler skips when nothing is left.
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      State: 'ENABLED',
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [logicalIdOf(scheduled.function), 'Arn'] },
+          Input: JSON.stringify({ trigger: 'follow-up' }),
+        }),
+      ],
     });
     template.hasResourceProperties('AWS::Lambda::Permission', {
       Principal: 'events.amazonaws.com',

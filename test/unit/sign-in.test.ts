@@ -119,6 +119,7 @@ function catalogue(extra: Partial<Catalogue> = {}): Catalogue {
 }
 const user: SignInUser = {
   userId: 'usr_1',
+  email: 'u1@example.com',
   roles: ['All Users', 'Designers'],
   admin: false,
   disabled: false,
