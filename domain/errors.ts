@@ -89,8 +89,15 @@ export class ServerUnlicensedError extends DomainError {
 export class InvalidLicenseFileError extends DomainError {
   readonly code = 'invalid_license_file' as const;
 }
+/** A rate limit refused the request; retryAfterSeconds (whole seconds, ≥ 1) goes into the retry-after header. */
 export class RateLimitedError extends DomainError {
   readonly code = 'rate_limited' as const;
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
 }
 export class BusyError extends DomainError {
   readonly code = 'busy' as const;

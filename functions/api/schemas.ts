@@ -1,37 +1,38 @@
 // Request and response schemas (zod/mini): the single source for validation, TypeScript types and OpenAPI.
 import * as z from 'zod/mini';
 import { MAX_SEATS, MIN_SEATS, PRODUCTS } from '../../domain/products.js';
+import { CLEAN_TEXT_MESSAGE, isCleanText, WITHOUT_FORBIDDEN_CHARACTERS } from '../../domain/text.js';
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is this pattern's purpose
-const NO_CONTROL_CHARS = /^[^\u0000-\u001f\u007f]*$/;
+/**
+ * The one text rule, on every string of every request schema below (API.md "Text": no control characters
+ * U+0000-U+001F and U+007F-U+009F, no U+2028/U+2029, no lone surrogates → 400). Build request strings from
+ * `str()`, never from z.string() alone.
+ */
+export const cleanText = z.refine<string>(isCleanText, CLEAN_TEXT_MESSAGE);
 
-/** A trimmed-or-not human string of 1..max characters without control characters. */
+/** A request string: any length, the text rule checked. */
+export const str = () => z.string().check(cleanText);
+
+/**
+ * A human string of 1..max characters under the text rule. The pattern only publishes the rule in the OpenAPI
+ * document (a refinement is invisible there); cleanText decides, lone surrogates included.
+ */
 export const text = (max: number) =>
-  z
-    .string()
-    .check(
-      z.minLength(1),
-      z.maxLength(max),
-      z.regex(NO_CONTROL_CHARS, 'must not contain control characters'),
-    );
+  str().check(z.minLength(1), z.maxLength(max), z.regex(WITHOUT_FORBIDDEN_CHARACTERS, CLEAN_TEXT_MESSAGE));
 
 /** Opaque ids in paths and bodies: generous, so an unknown id answers 404 rather than 400. */
-export const id = z.string().check(z.minLength(1), z.maxLength(128), z.regex(/^[A-Za-z0-9._~:-]+$/));
-export const isoTime = z.iso.datetime({ offset: true });
-export const email = z.email().check(z.maxLength(254));
-export const password = z.string().check(z.minLength(8), z.maxLength(128));
+export const id = str().check(z.minLength(1), z.maxLength(128), z.regex(/^[A-Za-z0-9._~:-]+$/));
+export const isoTime = z.iso.datetime({ offset: true }).check(cleanText);
+export const email = z.email().check(z.maxLength(254), cleanText);
+export const password = str().check(z.minLength(8), z.maxLength(128));
 export const role = text(100);
 export const product = z.enum(PRODUCTS);
 export const seatCount = z.int().check(z.minimum(MIN_SEATS), z.maximum(MAX_SEATS));
 export const termMonths = z.int().check(z.minimum(1), z.maximum(120));
 const boolString = z.enum(['true', 'false']);
 /** Query integers arrive as strings; the handler converts after this check. */
-export const limitParam = z
-  .string()
-  .check(z.regex(/^(100|[1-9][0-9]?)$/, 'must be an integer from 1 to 100'));
-export const nextTokenParam = z
-  .string()
-  .check(z.minLength(1), z.maxLength(2048), z.regex(/^[A-Za-z0-9_-]+$/));
+export const limitParam = str().check(z.regex(/^(100|[1-9][0-9]?)$/, 'must be an integer from 1 to 100'));
+export const nextTokenParam = str().check(z.minLength(1), z.maxLength(2048), z.regex(/^[A-Za-z0-9_-]+$/));
 
 export const pageQuery = z.strictObject({
   limit: z.optional(limitParam),
@@ -41,7 +42,7 @@ export const pageQuery = z.strictObject({
 // ---- identity and back office ----
 export const tokenRequest = z.strictObject({
   username: text(254),
-  password: z.string().check(z.maxLength(128)),
+  password: str().check(z.maxLength(128)),
 });
 export const tokenResponse = z.object({
   accessToken: z.string(),

@@ -3,13 +3,20 @@ import { createHash } from 'node:crypto';
 import { AlfValueError } from '../../domain/alf.js';
 import { InvalidRequestError, LicenseExpiredError, NotFoundError } from '../../domain/errors.js';
 import { licenseStatus } from '../../domain/license.js';
+import { ACTIVATIONS_PER_ACCOUNT } from '../../domain/rate-limit.js';
 import { createGroupHandler } from '../http/handler.js';
+import { wallClock } from '../runtime/clock.js';
 import { issueAlf } from '../signing/issue.js';
 import { signer } from '../signing/index.js';
 import { type Activation, createActivationStore, type IdempotencyClaim } from '../store/activations.js';
 import { tableContext } from '../store/client.js';
 import { newId } from '../store/ids.js';
 import { createLicenseStore } from '../store/licenses.js';
+import { createRateLimiter } from '../store/rate-limits.js';
+
+const TOO_MANY_ACTIVATIONS = `Your account made ${ACTIVATIONS_PER_ACCOUNT.limit} activations within ${
+  ACTIVATIONS_PER_ACCOUNT.windowSeconds / 60
+} minutes; wait for the time in retry-after, then activate again.`;
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is this pattern's purpose
 const IDEMPOTENCY_KEY = /^[^\u0000-\u001f\u007f]{1,255}$/;
@@ -50,6 +57,13 @@ export const handler = createGroupHandler('activations', {
       if (earlier) return { statusCode: 201, body: activationBody(earlier) };
     }
     if (licenseStatus(license, now) === 'expired') throw new LicenseExpiredError(license.licenseId);
+    // Only new files count (a replay above signs nothing): each costs a signature with the portal's key.
+    await createRateLimiter(context).take(
+      ACTIVATIONS_PER_ACCOUNT,
+      caller.accountId,
+      wallClock(),
+      TOO_MANY_ACTIVATIONS,
+    );
     let file: Awaited<ReturnType<typeof issueAlf>>;
     try {
       file = await issueAlf(signer(), license, { hostId: body.hostId, hostName: body.hostName }, now);

@@ -48,15 +48,17 @@ function checkFits(license: License, assignedNow: number, delta: number): void {
 export const handler = createGroupHandler('assignments', {
   listAssignments: async ({ params, query, caller }) => {
     const ctx = tableContext();
+    // The token is checked first: API.md orders 400 before 404.
+    const page = await pageRequest(query, {
+      list: 'assignments',
+      accountId: caller.accountId,
+      filter: { licenseId: params.licenseId },
+    });
     await createLicenseStore(ctx).require(caller.accountId, params.licenseId);
-    const page = await createAssignmentStore(ctx).list(
-      caller.accountId,
-      params.licenseId,
-      pageRequest(query),
-    );
+    const found = await createAssignmentStore(ctx).list(caller.accountId, params.licenseId, page);
     return {
       statusCode: 200,
-      body: { assignments: page.items.map(assignmentBody), nextToken: page.nextToken },
+      body: { assignments: found.items.map(assignmentBody), nextToken: found.nextToken },
     };
   },
 

@@ -10,7 +10,11 @@ export const handler = createGroupHandler('licenses', {
     const page = await createLicenseStore(tableContext()).list(
       caller.accountId,
       { product: query.product, validAt: query.validOnly === 'true' ? now : undefined },
-      pageRequest(query),
+      await pageRequest(query, {
+        list: 'licenses',
+        accountId: caller.accountId,
+        filter: { product: query.product, validOnly: query.validOnly },
+      }),
     );
     return {
       statusCode: 200,

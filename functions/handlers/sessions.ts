@@ -92,8 +92,14 @@ export const handler = createGroupHandler('sessions', {
 
   listLicenseSessions: async ({ params, query, caller, now }) => {
     const ctx = tableContext();
+    // The token is checked first: API.md orders 400 before 404.
+    const request = await pageRequest(query, {
+      list: 'licenseSessions',
+      accountId: caller.accountId,
+      filter: { licenseId: params.licenseId },
+    });
     await createLicenseStore(ctx).require(caller.accountId, params.licenseId);
-    const page = await createSessionStore(ctx).listOfLicense(params.licenseId, pageRequest(query));
+    const page = await createSessionStore(ctx).listOfLicense(params.licenseId, request);
     return {
       statusCode: 200,
       body: {

@@ -36,7 +36,7 @@ import type { TableContext } from './client.js';
 import { queryPages } from './query.js';
 import { cancellationReasons, isConditionFailed } from './errors.js';
 import { dueAttributes, keys } from './keys.js';
-import { decodeToken, encodeToken, type Page, type PageRequest } from './paging.js';
+import { decodeToken, encodeToken, internalPage, type Page, type PageRequest } from './paging.js';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -474,7 +474,7 @@ export function createSessionStore({ doc, table }: TableContext) {
       const out: Session[] = [];
       let token: string | null = null;
       do {
-        const page = await store.listOfLicense(licenseId, { limit: 100, nextToken: token ?? undefined });
+        const page = await store.listOfLicense(licenseId, internalPage(100, token));
         out.push(...page.items);
         token = page.nextToken;
       } while (token);
@@ -490,13 +490,13 @@ export function createSessionStore({ doc, table }: TableContext) {
           IndexName: 'gsi1',
           KeyConditionExpression: 'gsi1pk = :pk',
           ExpressionAttributeValues: { ':pk': pk },
-          ExclusiveStartKey: decodeToken(page.nextToken, { attribute: 'gsi1pk', value: pk }),
+          ExclusiveStartKey: decodeToken(page, { index: 'gsi1', partition: pk }),
           Limit: page.limit,
         }),
       );
       return {
         items: (result.Items ?? []).map(sessionFromItem),
-        nextToken: encodeToken(result.LastEvaluatedKey),
+        nextToken: encodeToken(page, result.LastEvaluatedKey),
       };
     },
 

@@ -16,6 +16,7 @@ import {
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { freshClaims, storeKnows } from '../support/identity.js';
 import { resetConfig } from '../../functions/runtime/config.js';
 import { createSessionStore } from '../../functions/store/sessions.js';
 
@@ -133,7 +134,9 @@ function signInEvent(): APIGatewayProxyEventV2 {
     isBase64Encoded: false,
     requestContext: {
       requestId: 'r',
-      authorizer: { jwt: { claims: { sub: 'usr_admin', account: ACC, admin: 'true', operator: 'false' } } },
+      authorizer: {
+        jwt: { claims: freshClaims({ sub: 'usr_admin', account: ACC, admin: 'true', operator: 'false' }) },
+      },
     },
   } as unknown as APIGatewayProxyEventV2;
 }
@@ -154,6 +157,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
   ddb.reset();
+  storeKnows(ddb, 'faults', [{ userId: 'usr_admin', accountId: ACC, admin: true }]);
   mockReads();
 });
 
