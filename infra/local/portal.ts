@@ -90,6 +90,8 @@ export async function startPortal(options: PortalOptions): Promise<RunningPortal
     engine = await startDynamoLocal({
       port: options.dynamoPort ?? (await freePort()),
       ...(dataDir ? { dbPath: join(dataDir, 'dynamodb') } : {}),
+      // The portal stops its own engine after its requests in flight: terminal signals must not reach Java.
+      ownProcessGroup: true,
     });
     endpoint = engine.endpoint;
   }
