@@ -27,6 +27,9 @@ export const BODY_READ_LIMIT = MAX_BODY_BYTES + 1;
 /** How long a stop waits for requests in flight before it closes their connections, milliseconds. */
 export const STOP_GRACE_MS = 10_000;
 
+/** How long a connection whose body was left unread stays half-closed after the answer, milliseconds. */
+const LINGER_MS = 2000;
+
 /** Servers that are stopping: their answers carry `connection: close`, so keep-alive clients move on. */
 const stopping = new WeakSet<Server>();
 
@@ -69,12 +72,18 @@ export function matchRoute(
 }
 
 /**
- * Ends the connection after this answer when the request's body was not read to its end (API.md "After a 413
- * the portal closes the connection (`connection: close`), so the client's next request works"): unread body
- * bytes must never be taken for the next request. Also while the server stops.
+ * Ends the connection after this answer when it is a 413 (API.md "After a 413 the portal closes the connection
+ * (`connection: close`), so the client's next request works") or the request's body was not read to its end:
+ * unread body bytes must never be taken for the next request. Also while the server stops.
  */
-function closeIfUnread(req: IncomingMessage, res: ServerResponse, server: Server | undefined): void {
-  if (!req.complete || (server && stopping.has(server))) res.setHeader('connection', 'close');
+function closeIfUnread(
+  req: IncomingMessage,
+  res: ServerResponse,
+  server: Server | undefined,
+  status: number,
+): void {
+  if (status === 413 || !req.complete || (server && stopping.has(server)))
+    res.setHeader('connection', 'close');
 }
 
 function send(
@@ -84,7 +93,7 @@ function send(
   status: number,
   body: unknown,
 ): void {
-  closeIfUnread(req, res, server);
+  closeIfUnread(req, res, server, status);
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify(body));
 }
@@ -101,7 +110,12 @@ function readBodyUpTo(req: IncomingMessage, limit: number): Promise<{ bytes: Buf
       req.off('data', onData);
       req.off('end', onEnd);
       req.off('error', onError);
-      if (!complete) req.pause();
+      // Stop reading the socket too, not only the request stream: nothing more of this body is wanted.
+      if (!complete) {
+        req.pause();
+        req.socket.pause();
+        closeInStages(req.socket);
+      }
       resolve({ bytes: Buffer.concat(chunks), complete });
     };
     const onData = (chunk: Buffer) => {
@@ -121,6 +135,19 @@ function readBodyUpTo(req: IncomingMessage, limit: number): Promise<{ bytes: Buf
     req.once('end', onEnd);
     req.once('error', onError);
   });
+}
+
+/**
+ * Node closes a `connection: close` socket the moment its answer is written; with body bytes still arriving,
+ * that close sends a reset, and a client that is still sending may lose the answer (RFC 9112 section 9.6 asks
+ * for a close in stages). So this socket half-closes after the answer (FIN), reads nothing more, and is closed
+ * LINGER_MS later, by when the client has read the answer.
+ */
+function closeInStages(socket: Socket): void {
+  socket.destroySoon = function (this: Socket) {
+    if (this.writable) this.end();
+    setTimeout(() => this.destroy(), LINGER_MS).unref();
+  };
 }
 
 function isValidUtf8(bytes: Buffer): boolean {
@@ -178,7 +205,7 @@ export async function handleRequest(
   const method = (req.method ?? 'GET').toUpperCase();
   const match = matchRoute(method, url.pathname);
   if (!match) {
-    closeIfUnread(req, res, server);
+    closeIfUnread(req, res, server, 404);
     if (method === 'GET' && options.webRoot && (await serveStatic(options.webRoot, url.pathname, res)))
       return;
     return send(
@@ -270,7 +297,7 @@ export async function handleRequest(
   }
   const responseHeaders: Record<string, string> = {};
   for (const [name, value] of Object.entries(result.headers ?? {})) responseHeaders[name] = String(value);
-  closeIfUnread(req, res, server);
+  closeIfUnread(req, res, server, result.statusCode ?? 200);
   res.writeHead(result.statusCode ?? 200, responseHeaders);
   res.end(
     result.body ? (result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body) : undefined,
