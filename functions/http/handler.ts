@@ -15,8 +15,7 @@ import {
 } from '../api/routes.js';
 import { now, wallClock } from '../runtime/clock.js';
 import { logger } from '../runtime/logger.js';
-import { tableContext } from '../store/client.js';
-import { createPrincipalStore } from '../store/principals.js';
+import type { PrincipalStore } from '../store/principals.js';
 import { authenticate } from './authenticate.js';
 import type { Claims } from './claims.js';
 import { errorResult, type HttpResult } from './errors.js';
@@ -134,6 +133,15 @@ function toResponse(result: HttpResult): APIGatewayProxyStructuredResultV2 {
   return { statusCode: result.statusCode, headers, body: JSON.stringify(result.body) };
 }
 
+/** How a group handler is wired. */
+export interface GroupOptions {
+  /**
+   * Where each request's caller is read from (functions/store/principals.ts storedPrincipals). Required when the
+   * group has a route that is not public; public-only groups leave it out, so their bundles carry no store.
+   */
+  principals?: () => PrincipalStore;
+}
+
 /**
  * One Lambda handler for a group of routes: API Gateway's routeKey picks the route. Every route of the group
  * must be implemented (the type says so), and nothing else may be.
@@ -141,6 +149,7 @@ function toResponse(result: HttpResult): APIGatewayProxyStructuredResultV2 {
 export function createGroupHandler<G extends Group>(
   group: G,
   implementations: GroupImplementations<G>,
+  options: GroupOptions = {},
 ): HttpHandler {
   const byRouteKey = new Map<string, { spec: RouteSpec; implement: RouteImplementation<RouteSpec> }>();
   for (const [routeId, implement] of Object.entries(implementations)) {
@@ -148,6 +157,17 @@ export function createGroupHandler<G extends Group>(
     if (!spec || spec.group !== group) throw new Error(`route ${routeId} is not in group ${group}`);
     byRouteKey.set(routeKeyOf(spec), { spec, implement: implement as RouteImplementation<RouteSpec> });
   }
+  const needsCallers = [...byRouteKey.values()].some(({ spec }) => spec.access !== 'public');
+  if (needsCallers && !options.principals) {
+    throw new Error(
+      `Group ${group} has routes that need a caller: pass { principals } to createGroupHandler.`,
+    );
+  }
+  const principals =
+    options.principals ??
+    (() => {
+      throw new Error(`Group ${group} reads no callers.`);
+    });
 
   const dispatch = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
     const started = Date.now();
@@ -157,9 +177,7 @@ export function createGroupHandler<G extends Group>(
       if (!entry) throw new InvalidRequestError(`No route ${event.routeKey} in this function.`);
       const { spec, implement } = entry;
       // API.md's order: 401 and 403 (authenticate), 413, 415 and 400 for the body, then 400 for path and query.
-      const caller = await authenticate(spec.access, claimsOf(event), wallClock(), () =>
-        createPrincipalStore(tableContext()),
-      );
+      const caller = await authenticate(spec.access, claimsOf(event), wallClock(), principals);
       const { rawBody, body: json } = readBody(spec, event);
       const params = validate(spec.params, event.pathParameters ?? {}, 'path');
       const query = validate(spec.query, event.queryStringParameters ?? {}, 'query');

@@ -2,7 +2,7 @@
 import { BatchGetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { BusyError } from '../../domain/errors.js';
 import type { StoredOperator, StoredUser } from '../../domain/identity.js';
-import type { TableContext } from './client.js';
+import { type TableContext, tableContext } from './client.js';
 import { type Key, keys } from './keys.js';
 
 /** BatchGetItem may leave keys unprocessed under load; this many tries, then 503 busy. */
@@ -104,3 +104,6 @@ export function createPrincipalStore({ doc, table }: TableContext) {
 }
 
 export type PrincipalStore = ReturnType<typeof createPrincipalStore>;
+
+/** The principal store of this process's table: where the group handlers read each request's caller from. */
+export const storedPrincipals = (): PrincipalStore => createPrincipalStore(tableContext());
