@@ -4,8 +4,8 @@ import { AlfValueError } from '../../domain/alf.js';
 import { InvalidRequestError, LicenseExpiredError, NotFoundError } from '../../domain/errors.js';
 import { licenseStatus } from '../../domain/license.js';
 import { ACTIVATIONS_PER_ACCOUNT } from '../../domain/rate-limit.js';
+import { storedCallers } from '../http/callers.js';
 import { createGroupHandler } from '../http/handler.js';
-import { storedPrincipals } from '../store/principals.js';
 import { wallClock } from '../runtime/clock.js';
 import { issueAlf } from '../signing/issue.js';
 import { signer } from '../signing/index.js';
@@ -47,66 +47,58 @@ function activationBody(activation: Activation) {
   return { activationId: activation.activationId, fileName: activation.fileName, alf: activation.alf };
 }
 
-export const handler = createGroupHandler(
-  'activations',
-  {
-    activateLicense: async ({ params, body, headers, caller, now }) => {
-      const context = tableContext();
-      const license = await createLicenseStore(context).require(caller.accountId, params.licenseId);
-      const activations = createActivationStore(context);
-      const claim = idempotencyClaim(headers['idempotency-key'], body);
-      if (claim) {
-        const earlier = await activations.replay(caller.accountId, license.licenseId, claim);
-        if (earlier) return { statusCode: 201, body: activationBody(earlier) };
-      }
-      if (licenseStatus(license, now) === 'expired') throw new LicenseExpiredError(license.licenseId);
-      // Only new files count (a replay above signs nothing): each costs a signature with the portal's key.
-      await createRateLimiter(context).take(
-        ACTIVATIONS_PER_ACCOUNT,
-        caller.accountId,
-        wallClock(),
-        TOO_MANY_ACTIVATIONS,
-      );
-      let file: Awaited<ReturnType<typeof issueAlf>>;
-      try {
-        file = await issueAlf(signer(), license, { hostId: body.hostId, hostName: body.hostName }, now);
-      } catch (error) {
-        if (error instanceof AlfValueError)
-          throw new InvalidRequestError(`Cannot put that into a license file: ${error.message}.`);
-        throw error;
-      }
-      const { activation } = await activations.create(
-        {
-          activationId: newId('act'),
-          accountId: caller.accountId,
-          licenseId: license.licenseId,
-          hostId: body.hostId,
-          hostName: body.hostName,
-          fileName: file.fileName,
-          alf: file.alf,
-          createdAt: now.toISOString(),
-        },
-        claim,
-      );
-      return { statusCode: 201, body: activationBody(activation) };
-    },
-
-    downloadAlf: async ({ params, caller }) => {
-      const activation = await createActivationStore(tableContext()).get(
-        caller.accountId,
-        params.activationId,
-      );
-      if (!activation) throw new NotFoundError('activation');
-      return {
-        statusCode: 200,
-        text: activation.alf,
-        headers: {
-          'content-type': 'text/plain; charset=utf-8',
-          'content-disposition': `attachment; filename="${activation.fileName}"`,
-        },
-      };
-    },
+export const handler = createGroupHandler('activations', storedCallers, {
+  activateLicense: async ({ params, body, headers, caller, now }) => {
+    const context = tableContext();
+    const license = await createLicenseStore(context).require(caller.accountId, params.licenseId);
+    const activations = createActivationStore(context);
+    const claim = idempotencyClaim(headers['idempotency-key'], body);
+    if (claim) {
+      const earlier = await activations.replay(caller.accountId, license.licenseId, claim);
+      if (earlier) return { statusCode: 201, body: activationBody(earlier) };
+    }
+    if (licenseStatus(license, now) === 'expired') throw new LicenseExpiredError(license.licenseId);
+    // Only new files count (a replay above signs nothing): each costs a signature with the portal's key.
+    await createRateLimiter(context).take(
+      ACTIVATIONS_PER_ACCOUNT,
+      caller.accountId,
+      wallClock(),
+      TOO_MANY_ACTIVATIONS,
+    );
+    let file: Awaited<ReturnType<typeof issueAlf>>;
+    try {
+      file = await issueAlf(signer(), license, { hostId: body.hostId, hostName: body.hostName }, now);
+    } catch (error) {
+      if (error instanceof AlfValueError)
+        throw new InvalidRequestError(`Cannot put that into a license file: ${error.message}.`);
+      throw error;
+    }
+    const { activation } = await activations.create(
+      {
+        activationId: newId('act'),
+        accountId: caller.accountId,
+        licenseId: license.licenseId,
+        hostId: body.hostId,
+        hostName: body.hostName,
+        fileName: file.fileName,
+        alf: file.alf,
+        createdAt: now.toISOString(),
+      },
+      claim,
+    );
+    return { statusCode: 201, body: activationBody(activation) };
   },
-  // Its routes need a caller: read from the table on every request.
-  { principals: storedPrincipals },
-);
+
+  downloadAlf: async ({ params, caller }) => {
+    const activation = await createActivationStore(tableContext()).get(caller.accountId, params.activationId);
+    if (!activation) throw new NotFoundError('activation');
+    return {
+      statusCode: 200,
+      text: activation.alf,
+      headers: {
+        'content-type': 'text/plain; charset=utf-8',
+        'content-disposition': `attachment; filename="${activation.fileName}"`,
+      },
+    };
+  },
+});

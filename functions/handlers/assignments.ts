@@ -8,8 +8,8 @@ import {
 } from '../../domain/assignments.js';
 import { BusyError, InvalidRequestError } from '../../domain/errors.js';
 import { isValidAt, type License } from '../../domain/license.js';
+import { storedCallers } from '../http/callers.js';
 import { createGroupHandler } from '../http/handler.js';
-import { storedPrincipals } from '../store/principals.js';
 import { createAccountStore } from '../store/accounts.js';
 import { AssignmentChangedError, createAssignmentStore, requireAssignment } from '../store/assignments.js';
 import { tableContext } from '../store/client.js';
@@ -46,113 +46,105 @@ function checkFits(license: License, assignedNow: number, delta: number): void {
   }
 }
 
-export const handler = createGroupHandler(
-  'assignments',
-  {
-    listAssignments: async ({ params, query, caller }) => {
-      const ctx = tableContext();
-      // The token is checked first: API.md orders 400 before 404.
-      const page = await pageRequest(query, {
-        list: 'assignments',
-        accountId: caller.accountId,
-        filter: { licenseId: params.licenseId },
-      });
-      await createLicenseStore(ctx).require(caller.accountId, params.licenseId);
-      const found = await createAssignmentStore(ctx).list(caller.accountId, params.licenseId, page);
-      return {
-        statusCode: 200,
-        body: { assignments: found.items.map(assignmentBody), nextToken: found.nextToken },
-      };
-    },
+export const handler = createGroupHandler('assignments', storedCallers, {
+  listAssignments: async ({ params, query, caller }) => {
+    const ctx = tableContext();
+    // The token is checked first: API.md orders 400 before 404.
+    const page = await pageRequest(query, {
+      list: 'assignments',
+      accountId: caller.accountId,
+      filter: { licenseId: params.licenseId },
+    });
+    await createLicenseStore(ctx).require(caller.accountId, params.licenseId);
+    const found = await createAssignmentStore(ctx).list(caller.accountId, params.licenseId, page);
+    return {
+      statusCode: 200,
+      body: { assignments: found.items.map(assignmentBody), nextToken: found.nextToken },
+    };
+  },
 
-    createAssignment: async ({ params, body, caller }) => {
-      const ctx = tableContext();
-      const license = await createLicenseStore(ctx).require(caller.accountId, params.licenseId);
-      requireAssignable(license);
-      const assignment: Assignment = {
-        assignmentId: newId('asg'),
-        licenseId: license.licenseId,
+  createAssignment: async ({ params, body, caller }) => {
+    const ctx = tableContext();
+    const license = await createLicenseStore(ctx).require(caller.accountId, params.licenseId);
+    requireAssignable(license);
+    const assignment: Assignment = {
+      assignmentId: newId('asg'),
+      licenseId: license.licenseId,
+      role: body.role,
+      seats: body.seats,
+      used: 0,
+      automaticLeasing: body.automaticLeasing ?? true,
+      allowRoaming: body.allowRoaming ?? false,
+    };
+    checkFits(license, 0, body.seats === 'all' ? 0 : body.seats);
+    await createAssignmentStore(ctx).create(caller.accountId, license, assignment);
+    return { statusCode: 201, body: assignmentBody(assignment) };
+  },
+
+  replaceAssignment: async ({ params, body, caller }) => {
+    const ctx = tableContext();
+    const license = await createLicenseStore(ctx).require(caller.accountId, params.licenseId);
+    const store = createAssignmentStore(ctx);
+    for (let attempt = 0; attempt < CHANGE_ATTEMPTS; attempt++) {
+      const before = requireAssignment(
+        await store.get(caller.accountId, license.licenseId, params.assignmentId),
+      );
+      const after: Assignment = {
+        ...before,
         role: body.role,
         seats: body.seats,
-        used: 0,
         automaticLeasing: body.automaticLeasing ?? true,
         allowRoaming: body.allowRoaming ?? false,
       };
-      checkFits(license, 0, body.seats === 'all' ? 0 : body.seats);
-      await createAssignmentStore(ctx).create(caller.accountId, license, assignment);
-      return { statusCode: 201, body: assignmentBody(assignment) };
-    },
-
-    replaceAssignment: async ({ params, body, caller }) => {
-      const ctx = tableContext();
-      const license = await createLicenseStore(ctx).require(caller.accountId, params.licenseId);
-      const store = createAssignmentStore(ctx);
-      for (let attempt = 0; attempt < CHANGE_ATTEMPTS; attempt++) {
-        const before = requireAssignment(
-          await store.get(caller.accountId, license.licenseId, params.assignmentId),
-        );
-        const after: Assignment = {
-          ...before,
-          role: body.role,
-          seats: body.seats,
-          automaticLeasing: body.automaticLeasing ?? true,
-          allowRoaming: body.allowRoaming ?? false,
-        };
-        try {
-          await store.replace(caller.accountId, license, before, after);
-          return { statusCode: 200, body: assignmentBody(after) };
-        } catch (error) {
-          if (!(error instanceof AssignmentChangedError)) throw error;
-        }
+      try {
+        await store.replace(caller.accountId, license, before, after);
+        return { statusCode: 200, body: assignmentBody(after) };
+      } catch (error) {
+        if (!(error instanceof AssignmentChangedError)) throw error;
       }
-      throw new BusyError();
-    },
-
-    deleteAssignment: async ({ params, caller, now }) => {
-      const ctx = tableContext();
-      const license = await createLicenseStore(ctx).require(caller.accountId, params.licenseId);
-      const store = createAssignmentStore(ctx);
-      for (let attempt = 0; attempt < CHANGE_ATTEMPTS; attempt++) {
-        const before = requireAssignment(
-          await store.get(caller.accountId, license.licenseId, params.assignmentId),
-        );
-        try {
-          await store.delete(caller.accountId, license, before, now);
-          return { statusCode: 204 };
-        } catch (error) {
-          if (!(error instanceof AssignmentChangedError)) throw error;
-        }
-      }
-      throw new BusyError();
-    },
-
-    getSettings: async ({ caller }) => {
-      const account = await createAccountStore(tableContext()).require(caller.accountId);
-      return { statusCode: 200, body: { autoAssignAllUsers: account.autoAssignAllUsers } };
-    },
-
-    putSettings: async ({ body, caller }) => {
-      await createAccountStore(tableContext()).setAutoAssignAllUsers(
-        caller.accountId,
-        body.autoAssignAllUsers,
-      );
-      return { statusCode: 200, body: { autoAssignAllUsers: body.autoAssignAllUsers } };
-    },
-
-    listRoles: async ({ caller, now }) => {
-      const ctx = tableContext();
-      const [licenses, assignments] = await Promise.all([
-        createLicenseStore(ctx).listAll(caller.accountId),
-        createAssignmentStore(ctx).listAll(caller.accountId),
-      ]);
-      // Availability is about seats that can be served now: assignments of licenses valid at this moment.
-      const valid = new Set(licenses.filter((l) => isValidAt(l, now)).map((l) => l.licenseId));
-      return {
-        statusCode: 200,
-        body: { roles: rolesSummary(assignments.filter((a) => valid.has(a.licenseId))) },
-      };
-    },
+    }
+    throw new BusyError();
   },
-  // Its routes need a caller: read from the table on every request.
-  { principals: storedPrincipals },
-);
+
+  deleteAssignment: async ({ params, caller, now }) => {
+    const ctx = tableContext();
+    const license = await createLicenseStore(ctx).require(caller.accountId, params.licenseId);
+    const store = createAssignmentStore(ctx);
+    for (let attempt = 0; attempt < CHANGE_ATTEMPTS; attempt++) {
+      const before = requireAssignment(
+        await store.get(caller.accountId, license.licenseId, params.assignmentId),
+      );
+      try {
+        await store.delete(caller.accountId, license, before, now);
+        return { statusCode: 204 };
+      } catch (error) {
+        if (!(error instanceof AssignmentChangedError)) throw error;
+      }
+    }
+    throw new BusyError();
+  },
+
+  getSettings: async ({ caller }) => {
+    const account = await createAccountStore(tableContext()).require(caller.accountId);
+    return { statusCode: 200, body: { autoAssignAllUsers: account.autoAssignAllUsers } };
+  },
+
+  putSettings: async ({ body, caller }) => {
+    await createAccountStore(tableContext()).setAutoAssignAllUsers(caller.accountId, body.autoAssignAllUsers);
+    return { statusCode: 200, body: { autoAssignAllUsers: body.autoAssignAllUsers } };
+  },
+
+  listRoles: async ({ caller, now }) => {
+    const ctx = tableContext();
+    const [licenses, assignments] = await Promise.all([
+      createLicenseStore(ctx).listAll(caller.accountId),
+      createAssignmentStore(ctx).listAll(caller.accountId),
+    ]);
+    // Availability is about seats that can be served now: assignments of licenses valid at this moment.
+    const valid = new Set(licenses.filter((l) => isValidAt(l, now)).map((l) => l.licenseId));
+    return {
+      statusCode: 200,
+      body: { roles: rolesSummary(assignments.filter((a) => valid.has(a.licenseId))) },
+    };
+  },
+});

@@ -3,7 +3,7 @@ import { normalizeEmail } from '../../domain/account.js';
 import { UnauthorizedError } from '../../domain/errors.js';
 import { LOGIN_FAILURES } from '../../domain/rate-limit.js';
 import { loadCaller } from '../http/authenticate.js';
-import { createGroupHandler } from '../http/handler.js';
+import { createGroupHandler, publicOnly } from '../http/handler.js';
 import { checkLocalLogin } from '../identity/local-login.js';
 import { issueLocalToken, TOKEN_TTL_SECONDS } from '../identity/tokens.js';
 import { wallClock } from '../runtime/clock.js';
@@ -16,7 +16,7 @@ const BAD_CREDENTIALS = 'Wrong username or password; check them and try again.';
 const TOO_MANY_FAILURES =
   'Too many failed sign-ins for this username; wait for the time in retry-after, then try again.';
 
-export const handler = createGroupHandler('auth', {
+export const handler = createGroupHandler('auth', publicOnly, {
   issueToken: async ({ body }) => {
     const secret = requiredEnv('LOCAL_JWT_SECRET');
     const context = tableContext();

@@ -2,8 +2,8 @@
 import { alfValueProblem, describeVerdict, verifyAlf } from '../../domain/alf.js';
 import { InvalidLicenseFileError, InvalidRequestError, NotFoundError } from '../../domain/errors.js';
 import { acquisitionRefusal, type License } from '../../domain/license.js';
+import { storedCallers } from '../http/callers.js';
 import { createGroupHandler } from '../http/handler.js';
-import { storedPrincipals } from '../store/principals.js';
 import { loadServerStateDetail } from '../services/server-state.js';
 import { keySource, signer } from '../signing/index.js';
 import { type IssuedFile, issueAlf } from '../signing/issue.js';
@@ -71,91 +71,86 @@ async function filesFor(server: Server, licenses: License[], now: Date): Promise
   return files;
 }
 
-export const handler = createGroupHandler(
-  'servers',
-  {
-    registerServer: async ({ body, caller, now }) => {
-      // The host name goes into every file this server acquires: refuse now what a file could not carry.
-      const problem = alfValueProblem(body.hostName);
-      if (problem) throw new InvalidRequestError(`Invalid body: hostName ${problem}.`);
-      const server: Server = {
-        serverId: newId('srv'),
-        accountId: caller.accountId,
-        hostName: body.hostName,
-        createdAt: now.toISOString(),
-      };
-      await createServerStore(tableContext()).create(server);
-      return { statusCode: 201, body: { serverId: server.serverId, hostName: server.hostName } };
-    },
+export const handler = createGroupHandler('servers', storedCallers, {
+  registerServer: async ({ body, caller, now }) => {
+    // The host name goes into every file this server acquires: refuse now what a file could not carry.
+    const problem = alfValueProblem(body.hostName);
+    if (problem) throw new InvalidRequestError(`Invalid body: hostName ${problem}.`);
+    const server: Server = {
+      serverId: newId('srv'),
+      accountId: caller.accountId,
+      hostName: body.hostName,
+      createdAt: now.toISOString(),
+    };
+    await createServerStore(tableContext()).create(server);
+    return { statusCode: 201, body: { serverId: server.serverId, hostName: server.hostName } };
+  },
 
-    deleteServer: async ({ params, caller, now }) => {
-      const context = tableContext();
-      const servers = createServerStore(context);
-      await servers.require(caller.accountId, params.serverId);
-      // Sessions first: a session must never outlive the server it was served by.
-      await createSessionStore(context).endSessionsOfServer(caller.accountId, params.serverId, now);
-      await withRetry(() => servers.delete(caller.accountId, params.serverId, now));
-      return { statusCode: 204 };
-    },
+  deleteServer: async ({ params, caller, now }) => {
+    const context = tableContext();
+    const servers = createServerStore(context);
+    await servers.require(caller.accountId, params.serverId);
+    // Sessions first: a session must never outlive the server it was served by.
+    await createSessionStore(context).endSessionsOfServer(caller.accountId, params.serverId, now);
+    await withRetry(() => servers.delete(caller.accountId, params.serverId, now));
+    return { statusCode: 204 };
+  },
 
-    acquireLicenses: async ({ params, body, caller, now }) => {
-      const context = tableContext();
-      const server = await createServerStore(context).require(caller.accountId, params.serverId);
-      const { licenses, acquired } = await acquire(context, server, body.licenseIds, now);
-      const files = await filesFor(server, licenses, now);
-      return { statusCode: acquired > 0 ? 201 : 200, body: { files } };
-    },
+  acquireLicenses: async ({ params, body, caller, now }) => {
+    const context = tableContext();
+    const server = await createServerStore(context).require(caller.accountId, params.serverId);
+    const { licenses, acquired } = await acquire(context, server, body.licenseIds, now);
+    const files = await filesFor(server, licenses, now);
+    return { statusCode: acquired > 0 ? 201 : 200, body: { files } };
+  },
 
-    serverStatus: async ({ params, caller, now }) => {
-      const detail = await loadServerStateDetail(tableContext(), caller.accountId, params.serverId, now);
+  serverStatus: async ({ params, caller, now }) => {
+    const detail = await loadServerStateDetail(tableContext(), caller.accountId, params.serverId, now);
+    return {
+      statusCode: 200,
+      body: {
+        serverId: params.serverId,
+        state: detail.state,
+        serverLicenseIds: detail.serverLicenseIds,
+        validCalLicenseIds: detail.validCalLicenseIds,
+      },
+    };
+  },
+
+  importLicenseFile: async ({ params, rawBody, caller, now }) => {
+    const context = tableContext();
+    const server = await createServerStore(context).require(caller.accountId, params.serverId);
+    const verdict = verifyAlf(rawBody, await keySource().publicKeys());
+    if (!verdict.valid) {
+      throw new InvalidLicenseFileError(`This is not a valid license file: ${describeVerdict(verdict)}.`);
+    }
+    const { grant } = verdict;
+    // A genuine file of another account is refused exactly like a forged one: nothing about it is revealed.
+    const license =
+      grant.accountId === caller.accountId
+        ? await createLicenseStore(context).get(caller.accountId, grant.licenseId)
+        : null;
+    if (!license || license.activationCode !== grant.activationCode) {
+      throw new InvalidLicenseFileError(
+        'This license file was not issued to your account; download the file from your own account.',
+      );
+    }
+    try {
+      const { acquired } = await acquire(context, server, [license.licenseId], now);
       return {
-        statusCode: 200,
+        statusCode: acquired > 0 ? 201 : 200,
         body: {
-          serverId: params.serverId,
-          state: detail.state,
-          serverLicenseIds: detail.serverLicenseIds,
-          validCalLicenseIds: detail.validCalLicenseIds,
+          licenseId: license.licenseId,
+          product: license.product,
+          kind: license.kind,
+          validUntil: license.validUntil,
         },
       };
-    },
-
-    importLicenseFile: async ({ params, rawBody, caller, now }) => {
-      const context = tableContext();
-      const server = await createServerStore(context).require(caller.accountId, params.serverId);
-      const verdict = verifyAlf(rawBody, await keySource().publicKeys());
-      if (!verdict.valid) {
-        throw new InvalidLicenseFileError(`This is not a valid license file: ${describeVerdict(verdict)}.`);
-      }
-      const { grant } = verdict;
-      // A genuine file of another account is refused exactly like a forged one: nothing about it is revealed.
-      const license =
-        grant.accountId === caller.accountId
-          ? await createLicenseStore(context).get(caller.accountId, grant.licenseId)
-          : null;
-      if (!license || license.activationCode !== grant.activationCode) {
-        throw new InvalidLicenseFileError(
-          'This license file was not issued to your account; download the file from your own account.',
-        );
-      }
-      try {
-        const { acquired } = await acquire(context, server, [license.licenseId], now);
-        return {
-          statusCode: acquired > 0 ? 201 : 200,
-          body: {
-            licenseId: license.licenseId,
-            product: license.product,
-            kind: license.kind,
-            validUntil: license.validUntil,
-          },
-        };
-      } catch (error) {
-        // The license was deleted after the file was issued: the file no longer grants anything.
-        if (error instanceof NotFoundError)
-          throw new InvalidLicenseFileError('The license of this file no longer exists.');
-        throw error;
-      }
-    },
+    } catch (error) {
+      // The license was deleted after the file was issued: the file no longer grants anything.
+      if (error instanceof NotFoundError)
+        throw new InvalidLicenseFileError('The license of this file no longer exists.');
+      throw error;
+    }
   },
-  // Its routes need a caller: read from the table on every request.
-  { principals: storedPrincipals },
-);
+});

@@ -136,11 +136,15 @@ function toResponse(result: HttpResult): APIGatewayProxyStructuredResultV2 {
 /** How a group handler is wired. */
 export interface GroupOptions {
   /**
-   * Where each request's caller is read from (functions/store/principals.ts storedPrincipals). Required when the
-   * group has a route that is not public; public-only groups leave it out, so their bundles carry no store.
+   * Where each request's caller is read from (functions/store/principals.ts storedPrincipals); null for a group
+   * of public routes only, whose bundle then carries no store. A group with a route that is not public must
+   * name one (checked when the handler is made).
    */
-  principals?: () => PrincipalStore;
+  principals: (() => PrincipalStore) | null;
 }
+
+/** For createGroupHandler: the group has public routes only and reads no callers. */
+export const publicOnly: GroupOptions = { principals: null };
 
 /**
  * One Lambda handler for a group of routes: API Gateway's routeKey picks the route. Every route of the group
@@ -148,8 +152,8 @@ export interface GroupOptions {
  */
 export function createGroupHandler<G extends Group>(
   group: G,
+  options: GroupOptions,
   implementations: GroupImplementations<G>,
-  options: GroupOptions = {},
 ): HttpHandler {
   const byRouteKey = new Map<string, { spec: RouteSpec; implement: RouteImplementation<RouteSpec> }>();
   for (const [routeId, implement] of Object.entries(implementations)) {
