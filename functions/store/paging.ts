@@ -27,6 +27,7 @@ export interface PageRequest {
   start?: Record<string, unknown>;
 }
 
+/** One page of a list: its items in list order and the token of the next page. */
 export interface Page<T> {
   items: T[];
   /** null on the last page (API.md: "nextToken is null on the last page"). */

@@ -19,6 +19,11 @@ const isTrue = (value: unknown) => value === true;
 /** `deletedAt` (ISO time) marks a soft-deleted item; the account-administration issue writes it. */
 const isDeleted = (item: Record<string, unknown>) => typeof item.deletedAt === 'string';
 
+/**
+ * The identity reads on `table`: user(accountId, userId) and operator(userId) give what the store holds for
+ * the domain's identity rules (domain/identity.ts) to decide on; operatorLogin and putOperator serve the local
+ * sign-in and the built-in operator. Throws BusyError (503) when DynamoDB keeps keys unprocessed.
+ */
 export function createPrincipalStore({ doc, table }: TableContext) {
   /**
    * The items at `wanted` keys with strongly consistent reads, so a change that has answered is seen by the next
@@ -103,6 +108,7 @@ export function createPrincipalStore({ doc, table }: TableContext) {
   };
 }
 
+/** The identity reads of one table (createPrincipalStore). */
 export type PrincipalStore = ReturnType<typeof createPrincipalStore>;
 
 /** The principal store of this process's table: where the group handlers read each request's caller from. */

@@ -40,6 +40,11 @@ function counterOf(item: Record<string, { N?: string }> | undefined): WindowCoun
   return Number.isFinite(count) && Number.isFinite(windowEnd) ? { count, windowEnd } : null;
 }
 
+/**
+ * The rate limiter on `table`: consume/take count one event of a key under a RateLimit (domain/rate-limit.ts,
+ * which decides the window math), refund takes one back. One reusable piece for every limit: login failures per
+ * username, activations per account, and next the server-token issuing per credential and per source address.
+ */
 export function createRateLimiter({ doc, table }: TableContext) {
   /** Counts one more event in the open window; false when there is none or it is full (old: its state). */
   const count = async (
@@ -152,4 +157,5 @@ export function createRateLimiter({ doc, table }: TableContext) {
   return limiter;
 }
 
+/** A rate limiter on one table (createRateLimiter). */
 export type RateLimiter = ReturnType<typeof createRateLimiter>;
