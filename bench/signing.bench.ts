@@ -1,9 +1,16 @@
 // Signing benchmarks: .alf signatures and verifications per second (Ed25519, ES256), and the activation route's
 // in-process overhead (handler, validation, signing) with DynamoDB mocked out, so the engine's time is not in it.
 import { generateKeyPairSync, sign as cryptoSign } from 'node:crypto';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { type Jwk, verifyAlf } from '../domain/alf.js';
+import { TOKEN_LIFETIME_SECONDS } from '../domain/identity.js';
 import { issueLicense } from '../domain/license.js';
 import { resetConfig } from '../functions/runtime/config.js';
 import { derToRaw } from '../functions/signing/der.js';
@@ -11,6 +18,7 @@ import { setSigningForTests } from '../functions/signing/index.js';
 import { issueAlf } from '../functions/signing/issue.js';
 import { localKeys } from '../functions/signing/local.js';
 import type { Signer } from '../functions/signing/port.js';
+import { keys } from '../functions/store/keys.js';
 
 const now = new Date();
 const license = issueLicense(
@@ -83,7 +91,25 @@ export async function run(): Promise<void> {
   const ddb = mockClient(DynamoDBDocumentClient);
   ddb.on(GetCommand).resolves({ Item: { ...license } });
   ddb.on(PutCommand).resolves({});
+  // The identity read (the administrator and the account, as stored) and the activation limit's counter.
+  ddb.on(BatchGetCommand).resolves({
+    Responses: {
+      bench: [
+        {
+          ...keys.user(license.accountId, 'usr_b'),
+          userId: 'usr_b',
+          accountId: license.accountId,
+          admin: true,
+        },
+        { ...keys.account(license.accountId), accountId: license.accountId },
+      ],
+    },
+  });
+  ddb
+    .on(UpdateCommand)
+    .resolves({ Attributes: { count: 1, windowEnd: Math.floor(Date.now() / 1000) + 3600 } });
   const { handler } = await import('../functions/handlers/activations.js');
+  const issuedAt = Math.floor(Date.now() / 1000);
   const event = {
     routeKey: 'POST /v1/licenses/{licenseId}/activations',
     rawPath: `/v1/licenses/${license.licenseId}/activations`,
@@ -94,7 +120,14 @@ export async function run(): Promise<void> {
     requestContext: {
       requestId: 'bench',
       authorizer: {
-        jwt: { claims: { sub: 'usr_b', account: license.accountId, admin: 'true', operator: 'false' } },
+        jwt: {
+          claims: {
+            sub: 'usr_b',
+            account: license.accountId,
+            iat: String(issuedAt),
+            exp: String(issuedAt + TOKEN_LIFETIME_SECONDS),
+          },
+        },
       },
     },
   } as never;

@@ -102,8 +102,15 @@ export class UserDisabledError extends DomainError {
 export class LastAdminError extends DomainError {
   readonly code = 'last_admin' as const;
 }
+/** A rate limit refused the request; retryAfterSeconds (whole seconds, ≥ 1) goes into the retry-after header. */
 export class RateLimitedError extends DomainError {
   readonly code = 'rate_limited' as const;
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
 }
 export class BusyError extends DomainError {
   readonly code = 'busy' as const;

@@ -1,11 +1,12 @@
 // The one route table: the local runtime serves it and the CDK stack deploys it, so no route exists in one only.
 import type { z } from 'zod/mini';
 import type { ErrorCode } from '../../domain/errors.js';
+import type { RouteAccess } from '../../domain/identity.js';
 import { USAGE_COLUMNS } from '../../domain/usage.js';
 import * as s from './schemas.js';
 
 /** Who may call a route: nobody signed in, any user of an account, its administrators, or back-office operators. */
-export type Access = 'public' | 'user' | 'admin' | 'operator';
+export type Access = RouteAccess;
 export type BodyType = 'none' | 'json' | 'text';
 
 /** One Lambda function serves each group; its handler module is functions/handlers/<group>.ts. */

@@ -2,26 +2,31 @@
 import * as z from 'zod/mini';
 import { KINDS, MAX_SEATS, MIN_SEATS, PRODUCTS } from '../../domain/products.js';
 import { MAX_SESSION_TIMEOUT_MINUTES, MIN_SESSION_TIMEOUT_MINUTES } from '../../domain/settings.js';
+import { CLEAN_TEXT_MESSAGE, isCleanText, WITHOUT_FORBIDDEN_CHARACTERS } from '../../domain/text.js';
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is this pattern's purpose
-const NO_CONTROL_CHARS = /^[^\u0000-\u001f\u007f]*$/;
+/**
+ * The one text rule, on every string of every request schema below (API.md "Text": no control characters
+ * U+0000-U+001F and U+007F-U+009F, no U+2028/U+2029, no lone surrogates → 400). Build request strings from
+ * `str()`, never from z.string() alone.
+ */
+export const cleanText = z.refine<string>(isCleanText, CLEAN_TEXT_MESSAGE);
 
-/** A trimmed-or-not human string of 1..max characters without control characters. */
+/** A request string: any length, the text rule checked. */
+export const str = () => z.string().check(cleanText);
+
+/**
+ * A human string of 1..max characters under the text rule. The pattern only publishes the rule in the OpenAPI
+ * document (a refinement is invisible there); cleanText decides, lone surrogates included.
+ */
 export const text = (max: number) =>
-  z
-    .string()
-    .check(
-      z.minLength(1),
-      z.maxLength(max),
-      z.regex(NO_CONTROL_CHARS, 'must not contain control characters'),
-    );
+  str().check(z.minLength(1), z.maxLength(max), z.regex(WITHOUT_FORBIDDEN_CHARACTERS, CLEAN_TEXT_MESSAGE));
 
 /** Opaque ids in paths and bodies: generous, so an unknown id answers 404 rather than 400. */
-export const id = z.string().check(z.minLength(1), z.maxLength(128), z.regex(/^[A-Za-z0-9._~:-]+$/));
+export const id = str().check(z.minLength(1), z.maxLength(128), z.regex(/^[A-Za-z0-9._~:-]+$/));
 /** An ISO-8601 time with a UTC offset (`2026-01-31T09:00:00.000Z`); documented as `format: date-time`. */
-export const isoTime = z.iso.datetime({ offset: true });
-export const email = z.email().check(z.maxLength(254));
-export const password = z.string().check(z.minLength(8), z.maxLength(128));
+export const isoTime = z.iso.datetime({ offset: true }).check(cleanText);
+export const email = z.email().check(z.maxLength(254), cleanText);
+export const password = str().check(z.minLength(8), z.maxLength(128));
 export const role = text(100);
 export const product = z.enum(PRODUCTS);
 export const seatCount = z.int().check(z.minimum(MIN_SEATS), z.maximum(MAX_SEATS));
@@ -42,7 +47,7 @@ documentedAs.add(boolString, { type: 'boolean' });
 export const PAGE_LIMIT = { min: 1, max: 100, default: 50 } as const;
 const LIMIT_MESSAGE = `must be an integer from ${PAGE_LIMIT.min} to ${PAGE_LIMIT.max}`;
 /** `?limit=`: a string of digits in the query (the handler converts it), an integer 1-100 in the document. */
-export const limitParam = z.string().check(
+export const limitParam = str().check(
   // One check, so a bad value is reported once.
   z.refine(
     (value) =>
@@ -57,9 +62,7 @@ documentedAs.add(limitParam, {
   default: PAGE_LIMIT.default,
   description: 'Page size: at most this many items; a page may hold fewer while nextToken is not null.',
 });
-export const nextTokenParam = z
-  .string()
-  .check(z.minLength(1), z.maxLength(2048), z.regex(/^[A-Za-z0-9_-]+$/));
+export const nextTokenParam = str().check(z.minLength(1), z.maxLength(2048), z.regex(/^[A-Za-z0-9_-]+$/));
 
 const nextTokenQuery = nextTokenParam.check(
   z.describe('The nextToken of the previous page, as it was answered; absent for the first page.'),
@@ -80,7 +83,7 @@ const count = z.int().check(z.minimum(0));
 // ---- identity and back office ----
 export const tokenRequest = z.strictObject({
   username: text(254),
-  password: z.string().check(z.maxLength(128)),
+  password: str().check(z.maxLength(128)),
 });
 export const tokenResponse = z
   .object({
@@ -220,16 +223,14 @@ export const serverStatusResponse = z
   .check(z.meta({ id: 'ServerStatus', description: 'The licensing state of a server.' }));
 export const activateRequest = z.strictObject({ hostId: text(200), hostName: z.optional(text(255)) });
 /** `idempotency-key` request header: 1-255 characters without control characters. */
-export const idempotencyKey = z
-  .string()
-  .check(
-    z.minLength(1),
-    z.maxLength(255),
-    z.regex(NO_CONTROL_CHARS, 'must not contain control characters'),
-    z.describe(
-      'Makes a retry return the same activation and the byte-identical file; scoped to the account and license. The same key with another body answers 409 idempotency_key_reused.',
-    ),
-  );
+export const idempotencyKey = str().check(
+  z.minLength(1),
+  z.maxLength(255),
+  z.regex(WITHOUT_FORBIDDEN_CHARACTERS, CLEAN_TEXT_MESSAGE),
+  z.describe(
+    'Makes a retry return the same activation and the byte-identical file; scoped to the account and license. The same key with another body answers 409 idempotency_key_reused.',
+  ),
+);
 /** The request headers the activation route reads. */
 export const activationHeaders = z.object({ 'idempotency-key': z.optional(idempotencyKey) });
 export const activationResponse = z

@@ -4,14 +4,22 @@ import * as z from 'zod/mini';
 import { AlfValueError } from '../../domain/alf.js';
 import { InvalidRequestError, LicenseExpiredError, NotFoundError } from '../../domain/errors.js';
 import { licenseStatus } from '../../domain/license.js';
+import { ACTIVATIONS_PER_ACCOUNT } from '../../domain/rate-limit.js';
 import { idempotencyKey } from '../api/schemas.js';
+import { storedCallers } from '../http/callers.js';
 import { createGroupHandler } from '../http/handler.js';
+import { wallClock } from '../runtime/clock.js';
 import { issueAlf } from '../signing/issue.js';
 import { signer } from '../signing/index.js';
 import { type Activation, createActivationStore, type IdempotencyClaim } from '../store/activations.js';
 import { tableContext } from '../store/client.js';
 import { newId } from '../store/ids.js';
 import { createLicenseStore } from '../store/licenses.js';
+import { createRateLimiter } from '../store/rate-limits.js';
+
+const TOO_MANY_ACTIVATIONS = `Your account made ${ACTIVATIONS_PER_ACCOUNT.limit} activations within ${
+  ACTIVATIONS_PER_ACCOUNT.windowSeconds / 60
+} minutes; wait for the time in retry-after, then activate again.`;
 
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('base64url');
@@ -39,7 +47,7 @@ function activationBody(activation: Activation) {
   return { activationId: activation.activationId, fileName: activation.fileName, alf: activation.alf };
 }
 
-export const handler = createGroupHandler('activations', {
+export const handler = createGroupHandler('activations', storedCallers, {
   activateLicense: async ({ params, body, headers, caller, now }) => {
     const context = tableContext();
     const license = await createLicenseStore(context).require(caller.accountId, params.licenseId);
@@ -50,6 +58,13 @@ export const handler = createGroupHandler('activations', {
       if (earlier) return { statusCode: 201, body: activationBody(earlier) };
     }
     if (licenseStatus(license, now) === 'expired') throw new LicenseExpiredError(license.licenseId);
+    // Only new files count (a replay above signs nothing): each costs a signature with the portal's key.
+    await createRateLimiter(context).take(
+      ACTIVATIONS_PER_ACCOUNT,
+      caller.accountId,
+      wallClock(),
+      TOO_MANY_ACTIVATIONS,
+    );
     let file: Awaited<ReturnType<typeof issueAlf>>;
     try {
       file = await issueAlf(signer(), license, { hostId: body.hostId, hostName: body.hostName }, now);

@@ -8,6 +8,7 @@ import {
 } from '../../domain/assignments.js';
 import { BusyError, InvalidRequestError } from '../../domain/errors.js';
 import { isValidAt, type License } from '../../domain/license.js';
+import { storedCallers } from '../http/callers.js';
 import { createGroupHandler } from '../http/handler.js';
 import { AssignmentChangedError, createAssignmentStore, requireAssignment } from '../store/assignments.js';
 import { tableContext } from '../store/client.js';
@@ -46,18 +47,20 @@ function checkFits(license: License, assignedNow: number, delta: number): void {
   }
 }
 
-export const handler = createGroupHandler('assignments', {
+export const handler = createGroupHandler('assignments', storedCallers, {
   listAssignments: async ({ params, query, caller }) => {
     const ctx = tableContext();
+    // The token is checked first: API.md orders 400 before 404.
+    const page = await pageRequest(query, {
+      list: 'assignments',
+      accountId: caller.accountId,
+      filter: { licenseId: params.licenseId },
+    });
     await createLicenseStore(ctx).require(caller.accountId, params.licenseId);
-    const page = await createAssignmentStore(ctx).list(
-      caller.accountId,
-      params.licenseId,
-      pageRequest(query),
-    );
+    const found = await createAssignmentStore(ctx).list(caller.accountId, params.licenseId, page);
     return {
       statusCode: 200,
-      body: { assignments: page.items.map(assignmentBody), nextToken: page.nextToken },
+      body: { assignments: found.items.map(assignmentBody), nextToken: found.nextToken },
     };
   },
 

@@ -5,6 +5,7 @@ import { effectiveRoles, normalizeEmail, type User } from '../../domain/account.
 import { defaultAssignment, takesAssignments } from '../../domain/assignments.js';
 import { formatActivationCode, issueLicense, renewedValidUntil, withStatus } from '../../domain/license.js';
 import { DEFAULT_TERM_MONTHS } from '../../domain/license.js';
+import { storedCallers } from '../http/callers.js';
 import { createGroupHandler } from '../http/handler.js';
 import { identityProvider } from '../identity/select.js';
 import { createAccountStore } from '../store/accounts.js';
@@ -16,7 +17,7 @@ import { createSettingsStore } from '../store/settings.js';
 const CODE_ATTEMPTS = 5;
 const RENEW_ATTEMPTS = 5;
 
-export const handler = createGroupHandler('backoffice', {
+export const handler = createGroupHandler('backoffice', storedCallers, {
   createAccount: async ({ body }) => {
     const account = { accountId: newId('acc'), name: body.name, autoAssignAllUsers: true };
     await createAccountStore(tableContext()).create(account);

@@ -1,16 +1,21 @@
 // From cloud: an account's licenses as a NEXUS server's Add Licenses window lists them.
 import { withStatus } from '../../domain/license.js';
+import { storedCallers } from '../http/callers.js';
 import { createGroupHandler } from '../http/handler.js';
 import { tableContext } from '../store/client.js';
 import { createLicenseStore } from '../store/licenses.js';
 import { pageRequest } from '../store/paging.js';
 
-export const handler = createGroupHandler('licenses', {
+export const handler = createGroupHandler('licenses', storedCallers, {
   listLicenses: async ({ query, caller, now }) => {
     const page = await createLicenseStore(tableContext()).list(
       caller.accountId,
       { product: query.product, validAt: query.validOnly === 'true' ? now : undefined },
-      pageRequest(query),
+      await pageRequest(query, {
+        list: 'licenses',
+        accountId: caller.accountId,
+        filter: { product: query.product, validOnly: query.validOnly },
+      }),
     );
     return {
       statusCode: 200,

@@ -1,4 +1,5 @@
 // Operator route: run the hourly check now (what EventBridge runs every hour); locally `now` moves its time.
+import { storedCallers } from '../http/callers.js';
 import { createGroupHandler } from '../http/handler.js';
 import { runHourlyCheck } from '../jobs/hourly-check/run.js';
 import { optionalEnv } from '../runtime/config.js';
@@ -12,7 +13,7 @@ import { hourlyCheckPortsFor } from '../use-cases/store-ports.js';
  */
 const ROUTE_BUDGET_MS = 10_000;
 
-export const handler = createGroupHandler('ops', {
+export const handler = createGroupHandler('ops', storedCallers, {
   hourlyCheck: async ({ body, now }) => {
     const result = await runHourlyCheck(hourlyCheckPortsFor(tableContext()), {
       requested: body.now ? new Date(body.now) : undefined,

@@ -1,11 +1,12 @@
 // Usage reports: rows per license per UTC hour or day, as JSON or CSV, from rollups and live records.
 import { checkRange, toCsv } from '../../domain/usage.js';
+import { storedCallers } from '../http/callers.js';
 import { createGroupHandler } from '../http/handler.js';
 import { tableContext } from '../store/client.js';
 import { createLicenseStore } from '../store/licenses.js';
 import { usageReport } from '../store/usage.js';
 
-export const handler = createGroupHandler('reports', {
+export const handler = createGroupHandler('reports', storedCallers, {
   usageReport: async ({ query, caller, now }) => {
     const from = new Date(query.from);
     const to = new Date(query.to);

@@ -2,6 +2,7 @@
 import { alfValueProblem, describeVerdict, verifyAlf } from '../../domain/alf.js';
 import { InvalidLicenseFileError, InvalidRequestError, NotFoundError } from '../../domain/errors.js';
 import { acquisitionRefusal, type License } from '../../domain/license.js';
+import { storedCallers } from '../http/callers.js';
 import { createGroupHandler } from '../http/handler.js';
 import { serverStateDetail } from '../use-cases/server-status.js';
 import { keySource, signer } from '../signing/index.js';
@@ -70,7 +71,7 @@ async function filesFor(server: Server, licenses: License[], now: Date): Promise
   return files;
 }
 
-export const handler = createGroupHandler('servers', {
+export const handler = createGroupHandler('servers', storedCallers, {
   registerServer: async ({ body, caller, now }) => {
     // The host name goes into every file this server acquires: refuse now what a file could not carry.
     const problem = alfValueProblem(body.hostName);

@@ -1,6 +1,7 @@
 // External PLS seats over HTTP: sign-in, heartbeat, sign-out / Kill Session, roaming, a license's sessions.
 // Thin: every rule is in domain/, every seat change goes through functions/use-cases/seat-leasing.ts.
 import { durationSeconds, type Session } from '../../domain/sessions.js';
+import { storedCallers } from '../http/callers.js';
 import { createGroupHandler } from '../http/handler.js';
 import { tableContext } from '../store/client.js';
 import { createLicenseStore } from '../store/licenses.js';
@@ -24,7 +25,7 @@ function sessionBody(session: Session) {
   };
 }
 
-export const handler = createGroupHandler('sessions', {
+export const handler = createGroupHandler('sessions', storedCallers, {
   signIn: async ({ params, body, caller, now }) => {
     const { status, session } = await seatLeasingFor(tableContext()).signIn({
       accountId: caller.accountId,
@@ -69,8 +70,14 @@ export const handler = createGroupHandler('sessions', {
 
   listLicenseSessions: async ({ params, query, caller, now }) => {
     const ctx = tableContext();
+    // The token is checked first: API.md orders 400 before 404.
+    const request = await pageRequest(query, {
+      list: 'licenseSessions',
+      accountId: caller.accountId,
+      filter: { licenseId: params.licenseId },
+    });
     await createLicenseStore(ctx).require(caller.accountId, params.licenseId);
-    const page = await createSessionStore(ctx).listOfLicense(params.licenseId, pageRequest(query));
+    const page = await createSessionStore(ctx).listOfLicense(params.licenseId, request);
     return {
       statusCode: 200,
       body: {

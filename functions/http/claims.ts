@@ -1,43 +1,42 @@
 // The one claims adapter: turns local JWT claims or Cognito ID-token claims (as API Gateway hands them over,
-// every value a string) into the caller of a request.
-
-export interface Caller {
-  userId: string;
-  /** null for the built-in operator and other callers outside any account. */
-  accountId: string | null;
-  admin: boolean;
-  operator: boolean;
-}
-
-export interface AccountCaller extends Caller {
-  accountId: string;
-}
+// every value a string) into the token's subject and times. It identifies; it never decides roles.
+import type { Subject, TokenTimes } from '../../domain/identity.js';
 
 type ClaimValue = string | number | boolean | string[] | undefined;
-type Claims = Record<string, ClaimValue>;
+/** Verified JWT claims: strings from API Gateway's JWT authorizer and from the local runtime, which copies it. */
+export type Claims = Record<string, ClaimValue>;
 
 function claim(claims: Claims, name: string): ClaimValue {
   return claims[name] ?? claims[`custom:${name}`];
-}
-
-function flag(value: ClaimValue): boolean {
-  return value === 'true' || value === true;
 }
 
 function str(value: ClaimValue): string | null {
   return typeof value === 'string' && value.length > 0 ? value : null;
 }
 
-/** null when the claims do not name a subject (no valid token). */
-export function callerFromClaims(claims: Claims | undefined): Caller | null {
+/** A NumericDate claim (epoch seconds) as API Gateway hands it over ("1764298740") or as a number; else undefined. */
+function seconds(value: ClaimValue): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (typeof value === 'string' && /^\d{1,12}(\.\d+)?$/.test(value)) return Number(value);
+  return undefined;
+}
+
+/**
+ * Who the token names, or null when it names nobody (→ 401). `sub` (Cognito: `cognito:username`, the portal's
+ * user id; Cognito's own `sub` is a UUID) and `account` (`custom:account`) identify: with an account it is that
+ * account's user, without one a back-office operator. `admin`/`operator` claims are informational and ignored
+ * (API.md "only `sub` and `account` identify"). A new kind of token (a NEXUS server's own, issue 11) is told
+ * apart here by its own claims and becomes one more member of `Subject` (domain/identity.ts).
+ */
+export function subjectFromClaims(claims: Claims | undefined): Subject | null {
   if (!claims) return null;
-  // Cognito's `sub` is its own UUID; the portal's user id is the Cognito username it was created with.
   const userId = str(claims['cognito:username']) ?? str(claims.sub);
   if (!userId) return null;
-  return {
-    userId,
-    accountId: str(claim(claims, 'account')),
-    admin: flag(claim(claims, 'admin')),
-    operator: flag(claim(claims, 'operator')),
-  };
+  const accountId = str(claim(claims, 'account'));
+  return accountId ? { kind: 'user', userId, accountId } : { kind: 'operator', userId };
+}
+
+/** The token's `exp` and `iat` in epoch seconds (undefined when missing or not a number); checkTokenTimes decides. */
+export function tokenTimesFromClaims(claims: Claims | undefined): TokenTimes {
+  return { exp: seconds(claims?.exp), iat: seconds(claims?.iat) };
 }

@@ -1,5 +1,5 @@
 // The one exhaustive table from domain error codes to HTTP statuses, and the error body of API.md.
-import { BusyError, DomainError, type ErrorCode } from '../../domain/errors.js';
+import { BusyError, DomainError, type ErrorCode, RateLimitedError } from '../../domain/errors.js';
 
 export const STATUS_OF: Record<ErrorCode, number> = {
   invalid_request: 400,
@@ -38,7 +38,9 @@ export function errorBody(code: string, message: string) {
 export function errorResult(error: unknown): { result: HttpResult; internal: boolean } {
   if (error instanceof DomainError) {
     const headers: Record<string, string> = {};
-    if (error instanceof BusyError) headers['retry-after'] = String(error.retryAfterSeconds);
+    if (error instanceof BusyError || error instanceof RateLimitedError) {
+      headers['retry-after'] = String(error.retryAfterSeconds);
+    }
     return {
       result: { statusCode: STATUS_OF[error.code], body: errorBody(error.code, error.message), headers },
       internal: false,

@@ -2,13 +2,9 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod/mini';
-import {
-  ForbiddenError,
-  InvalidRequestError,
-  PayloadTooLargeError,
-  UnauthorizedError,
-  UnsupportedMediaTypeError,
-} from '../../domain/errors.js';
+import { InvalidRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../../domain/errors.js';
+import type { AccountCaller, OperatorCaller } from '../../domain/identity.js';
+import { REPLACEMENT_CHARACTER } from '../../domain/text.js';
 import {
   type Group,
   type RouteIdsOf,
@@ -18,19 +14,25 @@ import {
   routes,
 } from '../api/routes.js';
 import type { RouteResult } from '../api/results.js';
-import { now } from '../runtime/clock.js';
+import { now, wallClock } from '../runtime/clock.js';
 import { logger } from '../runtime/logger.js';
-import { type AccountCaller, type Caller, callerFromClaims } from './claims.js';
+import type { PrincipalStore } from '../store/principals.js';
+import { authenticate } from './authenticate.js';
+import type { Claims } from './claims.js';
 import { errorResult, type HttpResult } from './errors.js';
 import { describeIssues } from './validation.js';
 
+/** API.md: "a body over 256 KiB → 413 `payload_too_large`". */
 export const MAX_BODY_BYTES = 256 * 1024;
+
+/** Decodes request bodies; `fatal` refuses bytes that are not UTF-8 instead of replacing them with U+FFFD. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 type Out<S> = S extends z.core.$ZodType ? z.output<S> : undefined;
 type CallerFor<R extends RouteSpec> = R['access'] extends 'public'
-  ? Caller | null
+  ? null
   : R['access'] extends 'operator'
-    ? Caller
+    ? OperatorCaller
     : AccountCaller;
 
 export interface HttpRequest<R extends RouteSpec> {
@@ -54,24 +56,11 @@ export type HttpHandler = (
   context: Context,
 ) => Promise<APIGatewayProxyStructuredResultV2>;
 
-function authorize(spec: RouteSpec, event: APIGatewayProxyEventV2): Caller | null {
+function claimsOf(event: APIGatewayProxyEventV2): Claims | undefined {
   const context = event.requestContext as APIGatewayProxyEventV2['requestContext'] & {
-    authorizer?: { jwt?: { claims?: Record<string, string> } };
+    authorizer?: { jwt?: { claims?: Claims } };
   };
-  const caller = callerFromClaims(context.authorizer?.jwt?.claims);
-  if (spec.access === 'public') return caller;
-  if (!caller) throw new UnauthorizedError('Sign in first: send authorization: Bearer <token>.');
-  if (spec.access === 'operator') {
-    if (!caller.operator) throw new ForbiddenError('Only back-office operators may do this.');
-    return caller;
-  }
-  if (caller.operator || !caller.accountId) {
-    throw new ForbiddenError('This route belongs to account users; operators use the back-office routes.');
-  }
-  if (spec.access === 'admin' && !caller.admin) {
-    throw new ForbiddenError('Only an administrator of your account may do this; ask one to do it for you.');
-  }
-  return caller;
+  return context.authorizer?.jwt?.claims;
 }
 
 function validate(schema: z.core.$ZodType | undefined, value: unknown, where: string): unknown {
@@ -82,11 +71,37 @@ function validate(schema: z.core.$ZodType | undefined, value: unknown, where: st
   return parsed.value;
 }
 
+/**
+ * The body as text, refusing what is not UTF-8 (API.md "Text: a request body must be valid UTF-8; bytes that are
+ * not → 400, never replaced"). Two ways in: a base64 body (the local runtime hands over every body that is not
+ * valid UTF-8 text this way, as API Gateway does binary ones) is decoded here with the fatal decoder; a text
+ * body was already decoded by API Gateway, which puts U+FFFD where bytes were not UTF-8, so that character,
+ * the only trace left of them, is refused too.
+ */
+function decodeText(event: APIGatewayProxyEventV2): string {
+  const raw = event.body ?? '';
+  let text = raw;
+  if (event.isBase64Encoded) {
+    try {
+      text = UTF8.decode(Buffer.from(raw, 'base64'));
+    } catch {
+      throw new InvalidRequestError('The body is not valid UTF-8; send it as UTF-8 text.');
+    }
+  }
+  if (text.includes(REPLACEMENT_CHARACTER)) {
+    throw new InvalidRequestError(
+      'The body holds U+FFFD, the mark of bytes that were not UTF-8; send it as UTF-8 text.',
+    );
+  }
+  return text;
+}
+
+/** Reads the body in API.md's check order: 413 (size), then 415 (content-type), then 400 (UTF-8, JSON). */
 function readBody(spec: RouteSpec, event: APIGatewayProxyEventV2): { rawBody: string; body: unknown } {
   if (spec.bodyType === 'none') return { rawBody: '', body: undefined };
   const raw = event.body ?? '';
-  const rawBody = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
-  if (Buffer.byteLength(rawBody, 'utf8') > MAX_BODY_BYTES) {
+  const size = event.isBase64Encoded ? Buffer.from(raw, 'base64').length : Buffer.byteLength(raw, 'utf8');
+  if (size > MAX_BODY_BYTES) {
     throw new PayloadTooLargeError(`The body is over ${MAX_BODY_BYTES / 1024} KiB; send a smaller one.`);
   }
   const contentType = (event.headers?.['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
@@ -94,12 +109,14 @@ function readBody(spec: RouteSpec, event: APIGatewayProxyEventV2): { rawBody: st
     if (contentType !== 'text/plain') {
       throw new UnsupportedMediaTypeError('Send the file as content-type: text/plain.');
     }
+    const rawBody = decodeText(event);
     if (rawBody.length === 0) throw new InvalidRequestError('The body is empty; send the file text.');
     return { rawBody, body: undefined };
   }
   if (contentType !== '' && contentType !== 'application/json') {
     throw new UnsupportedMediaTypeError('Send the body as content-type: application/json.');
   }
+  const rawBody = decodeText(event);
   if (rawBody.trim() === '') return { rawBody, body: {} };
   try {
     return { rawBody, body: JSON.parse(rawBody) };
@@ -118,12 +135,26 @@ function toResponse(result: HttpResult): APIGatewayProxyStructuredResultV2 {
   return { statusCode: result.statusCode, headers, body: JSON.stringify(result.body) };
 }
 
+/** How a group handler is wired. */
+export interface GroupOptions {
+  /**
+   * Where each request's caller is read from (functions/store/principals.ts storedPrincipals); null for a group
+   * of public routes only, whose bundle then carries no store. A group with a route that is not public must
+   * name one (checked when the handler is made).
+   */
+  principals: (() => PrincipalStore) | null;
+}
+
+/** For createGroupHandler: the group has public routes only and reads no callers. */
+export const publicOnly: GroupOptions = { principals: null };
+
 /**
  * One Lambda handler for a group of routes: API Gateway's routeKey picks the route. Every route of the group
  * must be implemented (the type says so), and nothing else may be.
  */
 export function createGroupHandler<G extends Group>(
   group: G,
+  options: GroupOptions,
   implementations: GroupImplementations<G>,
 ): HttpHandler {
   const byRouteKey = new Map<string, { spec: RouteSpec; implement: RouteImplementation<RouteSpec> }>();
@@ -132,6 +163,17 @@ export function createGroupHandler<G extends Group>(
     if (!spec || spec.group !== group) throw new Error(`route ${routeId} is not in group ${group}`);
     byRouteKey.set(routeKeyOf(spec), { spec, implement: implement as RouteImplementation<RouteSpec> });
   }
+  const needsCallers = [...byRouteKey.values()].some(({ spec }) => spec.access !== 'public');
+  if (needsCallers && !options.principals) {
+    throw new Error(
+      `Group ${group} has routes that need a caller: pass { principals } to createGroupHandler.`,
+    );
+  }
+  const principals =
+    options.principals ??
+    (() => {
+      throw new Error(`Group ${group} reads no callers.`);
+    });
 
   const dispatch = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
     const started = Date.now();
@@ -140,10 +182,11 @@ export function createGroupHandler<G extends Group>(
     try {
       if (!entry) throw new InvalidRequestError(`No route ${event.routeKey} in this function.`);
       const { spec, implement } = entry;
-      const caller = authorize(spec, event);
+      // API.md's order: 401 and 403 (authenticate), 413, 415 and 400 for the body, then 400 for path and query.
+      const caller = await authenticate(spec.access, claimsOf(event), wallClock(), principals);
+      const { rawBody, body: json } = readBody(spec, event);
       const params = validate(spec.params, event.pathParameters ?? {}, 'path');
       const query = validate(spec.query, event.queryStringParameters ?? {}, 'query');
-      const { rawBody, body: json } = readBody(spec, event);
       const body = spec.bodyType === 'json' ? validate(spec.body, json, 'body') : undefined;
       const headers: Record<string, string | undefined> = {};
       for (const [name, value] of Object.entries(event.headers ?? {})) headers[name.toLowerCase()] = value;

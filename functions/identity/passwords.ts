@@ -19,6 +19,19 @@ export async function hashPassword(password: string): Promise<string> {
   return `scrypt$${COST}$${salt.toString('base64url')}$${key.toString('base64url')}`;
 }
 
+let dummy: Promise<string> | null = null;
+
+/**
+ * A hash of no one's password, with the same cost as every stored hash: a sign-in for an unknown username is
+ * checked against it, so it takes as long as a wrong password (API.md "A wrong password and an unknown username
+ * take the same time"). Computed once per process, on first use.
+ */
+export function dummyPasswordHash(): Promise<string> {
+  dummy ??= hashPassword(randomBytes(16).toString('base64url'));
+  return dummy;
+}
+
+/** Whether `password` matches `stored` (hashPassword's format); scrypt with the stored salt, constant-time compare. */
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [scheme, cost, salt, hash] = stored.split('$');
   if (scheme !== 'scrypt' || Number(cost) !== COST || !salt || !hash) return false;

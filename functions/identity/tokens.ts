@@ -1,9 +1,11 @@
 // Local bearer tokens (HS256 via jose) with the claims API Gateway would pass on; not deployed to AWS.
 import { jwtVerify, SignJWT } from 'jose';
+import { TOKEN_LIFETIME_SECONDS } from '../../domain/identity.js';
 
 export const LOCAL_ISSUER = 'license-portal-local';
 export const LOCAL_AUDIENCE = 'license-portal';
-export const TOKEN_TTL_SECONDS = 3600;
+/** Seconds a local token lives: the same lifetime the portal allows any token (domain/identity.ts). */
+export const TOKEN_TTL_SECONDS = TOKEN_LIFETIME_SECONDS;
 
 export interface TokenClaims {
   sub: string;
@@ -16,6 +18,7 @@ function secretKey(secret: string): Uint8Array {
   return new TextEncoder().encode(secret);
 }
 
+/** A signed HS256 token for `claims`, issued at `now` (real time) and expiring TOKEN_TTL_SECONDS later. */
 export async function issueLocalToken(claims: TokenClaims, secret: string, now: Date): Promise<string> {
   const issuedAt = Math.floor(now.getTime() / 1000);
   return new SignJWT({ account: claims.account, admin: claims.admin, operator: claims.operator })

@@ -9,3 +9,11 @@ export function now(): Date {
 export function setClock(fn: (() => Date) | null): void {
   override = fn;
 }
+
+/**
+ * Real time, never moved by setClock: token lifetimes and rate-limit windows follow it, because token issuers
+ * (Cognito) and DynamoDB's TTL live in real time while the licensing clock may be moved in tests and demos.
+ */
+export function wallClock(): Date {
+  return new Date();
+}

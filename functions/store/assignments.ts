@@ -22,7 +22,7 @@ import type { TableContext } from './client.js';
 import { cancellationReasons } from './errors.js';
 import { keys } from './keys.js';
 import { assignmentItem } from './licenses.js';
-import { decodeToken, encodeToken, type Page, type PageRequest } from './paging.js';
+import { decodeToken, encodeToken, internalPage, type Page, type PageRequest } from './paging.js';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -67,7 +67,7 @@ export function createAssignmentStore({ doc, table }: TableContext) {
   ): Promise<Page<Assignment>> => {
     const prefix = keys.assignmentsPrefix(accountId, licenseId);
     const items: Assignment[] = [];
-    let start = decodeToken(page.nextToken, { attribute: 'pk', value: prefix.pk });
+    let start = decodeToken(page, { partition: prefix.pk, sortPrefix: prefix.sk });
     do {
       const result = await doc.send(
         new QueryCommand({
@@ -83,7 +83,7 @@ export function createAssignmentStore({ doc, table }: TableContext) {
       for (const item of result.Items ?? []) items.push(assignmentFromItem(item));
       start = result.LastEvaluatedKey;
     } while (start && items.length < page.limit);
-    return { items, nextToken: encodeToken(start) };
+    return { items, nextToken: encodeToken(page, start) };
   };
 
   return {
@@ -94,7 +94,7 @@ export function createAssignmentStore({ doc, table }: TableContext) {
       const all: Assignment[] = [];
       let token: string | null = null;
       do {
-        const page = await query(accountId, undefined, { limit: 1000, nextToken: token ?? undefined });
+        const page = await query(accountId, undefined, internalPage(1000, token));
         all.push(...page.items);
         token = page.nextToken;
       } while (token);

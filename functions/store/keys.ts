@@ -30,7 +30,12 @@
 // | HourlyRun     | OPS                   | HOURLY_CHECK                            | time of the latest hourly check
 // | HourlyLease   | OPS                   | HOURLY_LEASE                            | the run that works now, until when
 // | DemoSeed      | OPS                   | DEMO_SEED                               | marks that the local demo data exists
+// | Operator      | OPERATOR#<userId>     | OPERATOR                                | a back-office operator (local: + hash)
+// | RateCounter   | RATE#<limit>#<keyHash>| RATE                                    | a rate-limit window; ttl = window end
 //
+// Every authenticated request reads its caller: a user with one BatchGetItem of User + Account (consistent
+// reads), an operator with a one-key BatchGetItem of Operator. Deleting an account must delete or
+// mark its users and itself (the identity read refuses a missing or deleted account).
 // A sign-in's catalogue: ONE Query pk = ACCOUNT#<acc> AND sk BETWEEN 'CATALOG#' AND 'CATALOG#~EXPIRY#<now>#\uffff'
 // returns the licenses, assignments, servers, holdings and settings (sorting before '~') and exactly the Expiry
 // items of the sessions expired at <now> (docs/seat-protocol.md). The live sessions of a server or user:
@@ -72,7 +77,9 @@ export type EntityType =
   | 'AuditEvent'
   | 'HourlyRun'
   | 'HourlyLease'
-  | 'DemoSeed';
+  | 'DemoSeed'
+  | 'Operator'
+  | 'RateCounter';
 
 export interface Key {
   pk: string;
@@ -210,7 +217,31 @@ export const keys = {
   hourlyRun: (): Key => ({ pk: 'OPS', sk: 'HOURLY_CHECK' }),
   hourlyLease: (): Key => ({ pk: 'OPS', sk: 'HOURLY_LEASE' }),
   demoSeed: (): Key => ({ pk: 'OPS', sk: 'DEMO_SEED' }),
+
+  /** A back-office operator; its id is its sign-in name (locally OPERATOR_USERNAME, in AWS the Cognito username). */
+  operator: (userId: string): Key => ({ pk: `OPERATOR#${userId}`, sk: 'OPERATOR' }),
+  /** The counter of one rate limit for one key; keyHash hides the key (a username) and bounds its length. */
+  rateCounter: (limitName: string, keyHash: string): Key => ({
+    pk: `RATE#${limitName}#${keyHash}`,
+    sk: 'RATE',
+  }),
 } as const;
+
+/**
+ * The attributes of a LastEvaluatedKey of a Query on the table (no index) or on `index`: the index's keys plus
+ * the table's, as DynamoDB returns them. Page tokens must hold exactly these (functions/store/paging.ts).
+ */
+export function keyAttributesOf(index?: IndexName): { partition: string; sort: string; all: string[] } {
+  const table = [TABLE_DESIGN.partitionKey, TABLE_DESIGN.sortKey];
+  if (!index) return { partition: TABLE_DESIGN.partitionKey, sort: TABLE_DESIGN.sortKey, all: table };
+  const found = TABLE_DESIGN.indexes.find((candidate) => candidate.indexName === index);
+  if (!found) throw new Error(`no index ${index}`);
+  return {
+    partition: found.partitionKey,
+    sort: found.sortKey,
+    all: [found.partitionKey, found.sortKey, ...table],
+  };
+}
 
 /** Shards spread due work over a few partitions so that no single GSI partition is hot. */
 export const DUE_SHARDS = 4;

@@ -8,7 +8,7 @@ import { auditPut } from './audit.js';
 import type { TableContext } from './client.js';
 import { cancellationReasons, isConditionFailed } from './errors.js';
 import { dueAttributes, keys } from './keys.js';
-import { decodeToken, encodeToken, type Page, type PageRequest } from './paging.js';
+import { decodeToken, encodeToken, internalPage, type Page, type PageRequest } from './paging.js';
 
 export class ActivationCodeTakenError extends Error {}
 
@@ -122,7 +122,7 @@ export function createLicenseStore({ doc, table }: TableContext) {
         values[':now'] = filter.validAt.toISOString();
       }
       const items: License[] = [];
-      let start = decodeToken(page.nextToken, { attribute: 'pk', value: prefix.pk });
+      let start = decodeToken(page, { partition: prefix.pk, sortPrefix: prefix.sk });
       do {
         const result = await doc.send(
           new QueryCommand({
@@ -137,7 +137,7 @@ export function createLicenseStore({ doc, table }: TableContext) {
         for (const item of result.Items ?? []) items.push(licenseFromItem(item));
         start = result.LastEvaluatedKey;
       } while (start && items.length < page.limit);
-      return { items, nextToken: encodeToken(start) };
+      return { items, nextToken: encodeToken(page, start) };
     },
 
     /** Every license of the account (the seat picker and reports need them all; accounts hold few). */
@@ -145,7 +145,7 @@ export function createLicenseStore({ doc, table }: TableContext) {
       const all: License[] = [];
       let token: string | null = null;
       do {
-        const page = await this.list(accountId, {}, { limit: 100, nextToken: token ?? undefined });
+        const page = await this.list(accountId, {}, internalPage(100, token));
         all.push(...page.items);
         token = page.nextToken;
       } while (token);

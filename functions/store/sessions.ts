@@ -29,13 +29,13 @@ export function createSessionStore({ doc, table }: TableContext) {
           IndexName: 'gsi1',
           KeyConditionExpression: 'gsi1pk = :pk',
           ExpressionAttributeValues: { ':pk': pk },
-          ExclusiveStartKey: decodeToken(page.nextToken, { attribute: 'gsi1pk', value: pk }),
+          ExclusiveStartKey: decodeToken(page, { index: 'gsi1', partition: pk }),
           Limit: page.limit,
         }),
       );
       return {
         items: (result.Items ?? []).map(sessionFromItem),
-        nextToken: encodeToken(result.LastEvaluatedKey),
+        nextToken: encodeToken(page, result.LastEvaluatedKey),
       };
     },
 

@@ -11,6 +11,8 @@ export interface FunctionAccess {
   publicKeys?: true;
   /** Create users in the Cognito user pool (USER_POOL_ID). */
   users?: true;
+  /** Read the page-token HMAC key (Secrets Manager, PAGE_TOKEN_SECRET_ARN): the function serves a paged list. */
+  pageTokens?: true;
 }
 
 /** The EventBridge target is a function of its own, outside the HTTP route groups. */
@@ -18,16 +20,17 @@ export type FunctionName = Group | 'scheduled';
 
 export const FUNCTION_ACCESS: Record<FunctionName, FunctionAccess> = {
   public: { table: 'none' },
-  // Local-only (the token issuer): never deployed; listed so that every group has an entry.
-  auth: { table: 'read' },
+  // Local-only (the token issuer; it counts failed sign-ins): never deployed; listed so that every group has an entry.
+  auth: { table: 'readWrite' },
   backoffice: { table: 'readWrite', users: true },
   ops: { table: 'readWrite' },
-  licenses: { table: 'read' },
+  licenses: { table: 'read', pageTokens: true },
   keys: { table: 'read', publicKeys: true },
+  // Writes the activation rate-limit counter besides activations.
   activations: { table: 'readWrite', sign: true },
   servers: { table: 'readWrite', sign: true, publicKeys: true },
-  sessions: { table: 'readWrite' },
-  assignments: { table: 'readWrite' },
+  sessions: { table: 'readWrite', pageTokens: true },
+  assignments: { table: 'readWrite', pageTokens: true },
   reports: { table: 'read' },
   scheduled: { table: 'readWrite' },
 };

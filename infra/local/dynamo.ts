@@ -66,8 +66,17 @@ async function waitUntilReady(endpoint: string, child: ChildProcess, timeoutMs: 
   );
 }
 
-/** dbPath: keep data on disk there; without it the data lives in memory and is gone on stop. */
-export async function startDynamoLocal(options: { port: number; dbPath?: string }): Promise<DynamoLocal> {
+/**
+ * dbPath: keep data on disk there; without it the data lives in memory and is gone on stop. ownProcessGroup:
+ * run Java in a process group of its own, so that a Ctrl-C or a SIGTERM sent to the portal's group does not
+ * stop the engine under requests still in flight; the portal then stops it itself after a graceful stop (and
+ * this process kills it on exit).
+ */
+export async function startDynamoLocal(options: {
+  port: number;
+  dbPath?: string;
+  ownProcessGroup?: boolean;
+}): Promise<DynamoLocal> {
   checkJava();
   const dir = jarDirectory();
   const args = [
@@ -80,7 +89,10 @@ export async function startDynamoLocal(options: { port: number; dbPath?: string 
     '-sharedDb',
     ...(options.dbPath ? ['-dbPath', options.dbPath] : ['-inMemory']),
   ];
-  const child = spawn('java', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn('java', args, {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    detached: options.ownProcessGroup === true,
+  });
   children.add(child);
   child.once('exit', () => children.delete(child));
   let stderr = '';

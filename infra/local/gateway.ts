@@ -1,18 +1,37 @@
 // Plays API Gateway HTTP API on one machine: matches the route table, checks the bearer token like the JWT
-// authorizer (claims handed over as strings), builds the payload-2.0 event and calls the group's handler.
+// authorizer (claims handed over as strings), builds the payload-2.0 event and calls the group's handler. It
+// also guards the edge as a server must: a 16 KiB header limit (431), at most 256 KiB + 1 body bytes read, and
+// only after authentication, and a graceful stop.
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { type RouteSpec, routeKeyOf, routeList } from '../../functions/api/routes.js';
 import { errorBody } from '../../functions/http/errors.js';
+import { MAX_BODY_BYTES } from '../../functions/http/handler.js';
 import { verifyLocalToken } from '../../functions/identity/tokens.js';
 import { loadHandler } from './handlers.js';
 import { lambdaContext } from './lambda-context.js';
 
-/** API Gateway's own payload limit; the handlers enforce the portal's 256 KiB limit below it. */
-const GATEWAY_MAX_BYTES = 10 * 1024 * 1024;
+/** API.md: "A request line plus headers over 16 KiB → 431 with the error shape (`header_too_large`)". */
+export const MAX_HEADER_BYTES = 16 * 1024;
+
+/**
+ * Body bytes the gateway reads at most: one past the portal's limit, enough for the handler to answer 413 in
+ * API.md's order (after 401 and 403) without reading the rest (issue 10: "never read past 256 KiB + 1").
+ */
+export const BODY_READ_LIMIT = MAX_BODY_BYTES + 1;
+
+/** How long a stop waits for requests in flight before it closes their connections, milliseconds. */
+export const STOP_GRACE_MS = 10_000;
+
+/** How long a connection whose body was left unread stays half-closed after the answer, milliseconds. */
+const LINGER_MS = 2000;
+
+/** Servers that are stopping: their answers carry `connection: close`, so keep-alive clients move on. */
+const stopping = new WeakSet<Server>();
 
 interface CompiledRoute {
   spec: RouteSpec;
@@ -52,25 +71,92 @@ export function matchRoute(
   return null;
 }
 
-function send(
+/**
+ * Ends the connection after this answer when it is a 413 (API.md "After a 413 the portal closes the connection
+ * (`connection: close`), so the client's next request works") or the request's body was not read to its end:
+ * unread body bytes must never be taken for the next request. Also while the server stops.
+ */
+function closeIfUnread(
+  req: IncomingMessage,
   res: ServerResponse,
+  server: Server | undefined,
+  status: number,
+): void {
+  if (status === 413 || !req.complete || (server && stopping.has(server)))
+    res.setHeader('connection', 'close');
+}
+
+function send(
+  req: IncomingMessage,
+  res: ServerResponse,
+  server: Server | undefined,
   status: number,
   body: unknown,
-  headers: Record<string, string> = {},
 ): void {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  closeIfUnread(req, res, server, status);
+  res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify(body));
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > GATEWAY_MAX_BYTES) return null;
-    chunks.push(chunk as Buffer);
+/**
+ * The request body, read up to `limit` bytes: `complete` false when the client sent more (the rest stays unread
+ * on the socket, which then closes after the answer).
+ */
+function readBodyUpTo(req: IncomingMessage, limit: number): Promise<{ bytes: Buffer; complete: boolean }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = (complete: boolean) => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      // Stop reading the socket too, not only the request stream: nothing more of this body is wanted.
+      if (!complete) {
+        req.pause();
+        req.socket.pause();
+        closeInStages(req.socket);
+      }
+      resolve({ bytes: Buffer.concat(chunks), complete });
+    };
+    const onData = (chunk: Buffer) => {
+      const room = limit - size;
+      if (chunk.length < room) {
+        chunks.push(chunk);
+        size += chunk.length;
+        return;
+      }
+      chunks.push(chunk.subarray(0, room));
+      size += room;
+      finish(false);
+    };
+    const onEnd = () => finish(true);
+    const onError = (error: Error) => reject(error);
+    req.on('data', onData);
+    req.once('end', onEnd);
+    req.once('error', onError);
+  });
+}
+
+/**
+ * Node closes a `connection: close` socket the moment its answer is written; with body bytes still arriving,
+ * that close sends a reset, and a client that is still sending may lose the answer (RFC 9112 section 9.6 asks
+ * for a close in stages). So this socket half-closes after the answer (FIN), reads nothing more, and is closed
+ * LINGER_MS later, by when the client has read the answer.
+ */
+function closeInStages(socket: Socket): void {
+  socket.destroySoon = function (this: Socket) {
+    if (this.writable) this.end();
+    setTimeout(() => this.destroy(), LINGER_MS).unref();
+  };
+}
+
+function isValidUtf8(bytes: Buffer): boolean {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return true;
+  } catch {
+    return false;
   }
-  return Buffer.concat(chunks);
 }
 
 const STATIC_TYPES: Record<string, string> = {
@@ -104,18 +190,32 @@ export interface GatewayOptions {
   webRoot?: string;
 }
 
-export async function handleRequest(req: IncomingMessage, res: ServerResponse, options: GatewayOptions) {
+/**
+ * Serves one request as API Gateway and Lambda would: route match (else a static file or 404), the JWT check
+ * (401, before any body byte is read), at most BODY_READ_LIMIT body bytes, then the group's handler, which
+ * decides 403, 413, 415 and 400 in API.md's order. `server`: the gateway serving it (for a graceful stop).
+ */
+export async function handleRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: GatewayOptions,
+  server?: Server,
+) {
   const url = new URL(req.url ?? '/', 'http://local');
   const method = (req.method ?? 'GET').toUpperCase();
   const match = matchRoute(method, url.pathname);
   if (!match) {
+    closeIfUnread(req, res, server, 404);
     if (method === 'GET' && options.webRoot && (await serveStatic(options.webRoot, url.pathname, res)))
       return;
-    return send(res, 404, errorBody('not_found', `No route ${method} ${url.pathname}; see /openapi.json.`));
+    return send(
+      req,
+      res,
+      server,
+      404,
+      errorBody('not_found', `No route ${method} ${url.pathname}; see /openapi.json.`),
+    );
   }
-  const raw = await readBody(req);
-  if (raw === null)
-    return send(res, 413, errorBody('payload_too_large', 'The body is too large; send a smaller one.'));
 
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
@@ -127,15 +227,25 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, o
     const bearer = /^Bearer\s+(.+)$/i.exec(headers.authorization ?? '')?.[1];
     const claims = bearer ? await verifyLocalToken(bearer.trim(), options.jwtSecret) : null;
     if (!claims) {
-      return send(res, 401, errorBody('unauthorized', 'Sign in first: send authorization: Bearer <token>.'));
+      return send(
+        req,
+        res,
+        server,
+        401,
+        errorBody('unauthorized', 'Sign in first: send authorization: Bearer <token>.'),
+      );
     }
     authorizer = { jwt: { claims, scopes: null } };
   }
+  const { bytes: raw } = await readBodyUpTo(req, BODY_READ_LIMIT);
 
   const query: Record<string, string> = {};
   for (const [name, value] of url.searchParams)
     query[name] = name in query ? `${query[name]},${value}` : value;
-  const textual = isTextual(headers['content-type']);
+  // API Gateway hands text bodies over decoded and binary ones base64-encoded. A body that is not valid UTF-8 is
+  // handed over as bytes (base64), so the handler's fatal decoder refuses it in API.md's order, instead of
+  // API Gateway's U+FFFD replacements (which the handler refuses in text bodies).
+  const asText = isTextual(headers['content-type']) && isValidUtf8(raw);
   const routeKey = routeKeyOf(match.spec);
   const now = new Date();
   const event: APIGatewayProxyEventV2 = {
@@ -166,7 +276,7 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, o
       ...(authorizer ? { authorizer } : {}),
     } as APIGatewayProxyEventV2['requestContext'],
     ...(raw.length
-      ? { body: textual ? raw.toString('utf8') : raw.toString('base64'), isBase64Encoded: !textual }
+      ? { body: asText ? raw.toString('utf8') : raw.toString('base64'), isBase64Encoded: !asText }
       : { isBase64Encoded: false }),
   };
 
@@ -177,24 +287,101 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, o
   } catch (error) {
     // Lambda would answer 500 for a crashed function; say so without internals.
     console.error(`[local gateway] ${routeKey} crashed:`, error);
-    return send(res, 500, errorBody('internal_error', 'Something went wrong on our side; try again.'));
+    return send(
+      req,
+      res,
+      server,
+      500,
+      errorBody('internal_error', 'Something went wrong on our side; try again.'),
+    );
   }
   const responseHeaders: Record<string, string> = {};
   for (const [name, value] of Object.entries(result.headers ?? {})) responseHeaders[name] = String(value);
+  closeIfUnread(req, res, server, result.statusCode ?? 200);
   res.writeHead(result.statusCode ?? 200, responseHeaders);
   res.end(
     result.body ? (result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body) : undefined,
   );
 }
 
+/** The answer to a request Node's parser refused, written straight to the socket: status and error body. */
+function clientErrorAnswer(error: NodeJS.ErrnoException): { status: number; reason: string; body: unknown } {
+  if (error.code === 'HPE_HEADER_OVERFLOW') {
+    return {
+      status: 431,
+      reason: 'Request Header Fields Too Large',
+      body: errorBody(
+        'header_too_large',
+        `The request line and headers are over ${MAX_HEADER_BYTES / 1024} KiB; send a shorter URL, token or headers.`,
+      ),
+    };
+  }
+  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    return {
+      status: 408,
+      reason: 'Request Timeout',
+      body: errorBody('request_timeout', 'The request took too long to arrive; send it again.'),
+    };
+  }
+  return {
+    status: 400,
+    reason: 'Bad Request',
+    body: errorBody('invalid_request', 'The request is not valid HTTP/1.1; check how it is sent.'),
+  };
+}
+
+/**
+ * The local API Gateway: an HTTP server with a 16 KiB limit on the request line plus headers, answering what
+ * Node's parser refuses with the error shape (431 `header_too_large` instead of Node's empty body).
+ */
 export function createGateway(options: GatewayOptions): Server {
-  return createServer((req, res) => {
-    handleRequest(req, res, options).catch((error) => {
+  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
+    handleRequest(req, res, options, server).catch((error) => {
       console.error('[local gateway] request failed:', error);
       if (!res.headersSent)
-        send(res, 500, errorBody('internal_error', 'Something went wrong on our side; try again.'));
+        send(
+          req,
+          res,
+          server,
+          500,
+          errorBody('internal_error', 'Something went wrong on our side; try again.'),
+        );
       else res.end();
     });
+  });
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const answer = clientErrorAnswer(error);
+    const body = JSON.stringify(answer.body);
+    // Half-close after the answer (FIN, not a reset), so the client reads it even while it is still sending.
+    socket.end(
+      `HTTP/1.1 ${answer.status} ${answer.reason}\r\ncontent-type: application/json\r\n` +
+        `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
+    socket.setTimeout(1000, () => socket.destroy());
+  });
+  return server;
+}
+
+/**
+ * Stops a gateway gracefully: no new connections, idle keep-alive connections closed, requests in flight
+ * finished (their answers say `connection: close`), and after `graceMs` whatever is still open is closed.
+ * Resolves when the server has closed.
+ */
+export function stopGateway(server: Server, graceMs = STOP_GRACE_MS): Promise<void> {
+  stopping.add(server);
+  return new Promise<void>((done) => {
+    const force = setTimeout(() => server.closeAllConnections(), graceMs);
+    server.close(() => {
+      clearTimeout(force);
+      done();
+    });
+    server.closeIdleConnections();
+    // A keep-alive connection whose request finishes later is idle then: close it as soon as it is.
+    server.on('request', (_req, res) => res.once('finish', () => server.closeIdleConnections()));
   });
 }
 

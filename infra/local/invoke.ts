@@ -8,7 +8,10 @@ import { pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import { GROUPS, type Group } from '../../functions/api/routes.js';
+import { TOKEN_LIFETIME_SECONDS } from '../../domain/identity.js';
 import { resetConfig } from '../../functions/runtime/config.js';
+import { tableContext } from '../../functions/store/client.js';
+import { createPrincipalStore } from '../../functions/store/principals.js';
 import { type DynamoLocal, freePort, LocalRuntimeError, startDynamoLocal } from './dynamo.js';
 import { handlerModules } from './handlers.js';
 import { DEFAULT_TABLE } from './portal.js';
@@ -49,14 +52,39 @@ export const EXAMPLE_IDS = {
 } as const;
 export type ExampleIds = Record<keyof typeof EXAMPLE_IDS, string>;
 
-/** The sample event, with the example ids replaced by real ones. */
+/** The operator the sample events' operator claims name (cognito:username); invoke stores it as the portal would. */
+export const SAMPLE_OPERATOR = 'operator';
+
+/**
+ * The event with its token times (iat, auth_time, exp) moved to `now`, as a token issued just now would carry
+ * them: the captured ones expired long ago, and the portal refuses expired tokens (domain/identity.ts).
+ */
+export function withFreshTokenTimes<T>(event: T, now: Date = new Date()): T {
+  const claims = (
+    event as { requestContext?: { authorizer?: { jwt?: { claims?: Record<string, string> } } } }
+  ).requestContext?.authorizer?.jwt?.claims;
+  if (claims) {
+    const issued = Math.floor(now.getTime() / 1000);
+    claims.iat = String(issued);
+    claims.auth_time = String(issued);
+    claims.exp = String(issued + TOKEN_LIFETIME_SECONDS);
+  }
+  return event;
+}
+
+/** The sample event, with the example ids replaced by real ones and fresh token times. */
 export function sampleEvent(file: string, ids: Partial<ExampleIds> = {}): unknown {
   let text = readFileSync(resolve(file), 'utf8');
   for (const [key, placeholder] of Object.entries(EXAMPLE_IDS)) {
     const real = ids[key as keyof ExampleIds];
     if (real) text = text.replaceAll(placeholder, real);
   }
-  return JSON.parse(text);
+  return withFreshTokenTimes(JSON.parse(text));
+}
+
+/** Stores the sample operator, as the back office's first operator is stored in AWS (docs/deploy.md). */
+export async function storeSampleOperator(): Promise<void> {
+  await createPrincipalStore(tableContext()).putOperator({ userId: SAMPLE_OPERATOR });
 }
 
 /**
@@ -76,6 +104,7 @@ export async function seedExamples(): Promise<ExampleIds> {
     return JSON.parse(result.body ?? '{}');
   };
   const unique = randomBytes(4).toString('hex');
+  await storeSampleOperator();
   ids.account = (await call('backoffice', 'createAccount')).accountId;
   ids.admin = (
     await call('backoffice', 'createUser', (event) => {
@@ -151,6 +180,7 @@ async function main(argv: string[]): Promise<number> {
     process.env.AWS_REGION ||= 'us-east-1';
     // Only the local-only token route reads it; a fresh secret per invoke is enough to issue a token.
     process.env.LOCAL_JWT_SECRET ||= randomBytes(32).toString('base64url');
+    process.env.PAGE_TOKEN_SECRET ||= randomBytes(32).toString('base64url');
     resetConfig();
     const client = new DynamoDBClient({
       endpoint,
@@ -163,6 +193,7 @@ async function main(argv: string[]): Promise<number> {
       client.destroy();
     }
 
+    await storeSampleOperator();
     let ids: Partial<ExampleIds> = {};
     if (seed) {
       ids = await quietly(() => seedExamples());

@@ -1,15 +1,57 @@
 // `npm start`: the whole portal on http://127.0.0.1:9780 with DynamoDB Local, demo data and printed credentials.
+//
+// Only node: modules are imported up front, so the stop handlers are in place before anything else loads: a
+// signal at any moment stops whatever has started and always prints the stop lines.
+import { writeSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
-import { killAllDynamoLocal, LocalRuntimeError } from './dynamo.js';
-import { type RunningPortal, startPortal } from './portal.js';
-import { startHourlyTimer } from './scheduler.js';
-import { DEMO, seedDemo } from './seed.js';
+
+type Runtime = {
+  dynamo: typeof import('./dynamo.js');
+  portal: typeof import('./portal.js');
+  scheduler: typeof import('./scheduler.js');
+  seed: typeof import('./seed.js');
+};
+
+/** Writes a line at once (not through a stream buffer), so it is out even when the process exits right after. */
+function say(line: string, fd = 1): void {
+  writeSync(fd, `${line}\n`);
+}
 
 function fail(message: string): never {
-  console.error(`\nCannot start the portal: ${message}`);
+  say(`\nCannot start the portal: ${message}`, 2);
   process.exit(1);
 }
+
+// Everything the portal and its Java child create in the data folder is for this user only (0700/0600):
+// password hashes, emails and keys live there. startPortal also tightens what already exists.
+process.umask(0o077);
+
+const runtime: Partial<Runtime> = {};
+let portal: import('./portal.js').RunningPortal | null = null;
+let timer: { stop(): void } | null = null;
+let stopping = false;
+
+const stop = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  say(`\n${signal}: stopping the portal and DynamoDB Local ...`);
+  let code = 0;
+  try {
+    timer?.stop();
+    // Graceful: no new connections, requests in flight answered (at most 10 s), then Java.
+    if (portal) await portal.stop();
+    else runtime.dynamo?.killAllDynamoLocal();
+  } catch (error) {
+    code = 1;
+    say(`Stopping failed: ${(error as Error).message}`, 2);
+  } finally {
+    say('Portal stopped.');
+    process.exit(code);
+  }
+};
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));
 
 function parsePort(value: string | undefined): number {
   if (value === undefined || value === '') return 9780;
@@ -39,29 +81,21 @@ async function main() {
     username: process.env.OPERATOR_USERNAME || 'operator',
     password: process.env.OPERATOR_PASSWORD || 'operator',
   };
-  let portal: RunningPortal | null = null;
-  let timer: { stop(): void } | null = null;
-  let stopping = false;
-  // Registered before anything starts, so a signal during start-up also stops the Java child.
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`\n${signal}: stopping the portal and DynamoDB Local ...`);
-    timer?.stop();
-    if (portal) await portal.stop();
-    else killAllDynamoLocal();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  runtime.dynamo = await import('./dynamo.js');
+  runtime.portal = await import('./portal.js');
+  runtime.scheduler = await import('./scheduler.js');
+  runtime.seed = await import('./seed.js');
+  const { startPortal } = runtime.portal;
+  const { DEMO, seedDemo } = runtime.seed;
 
   await assertPortFree(port, host);
-  console.log(`Starting DynamoDB Local with data in ${dataDir} ...`);
-  portal = await startPortal({ port, host, dataDir });
-  timer = startHourlyTimer();
+  say(`Starting DynamoDB Local with data in ${dataDir} ...`);
+  portal = await startPortal({ port, host, dataDir, operator });
+  if (stopping) return;
+  timer = runtime.scheduler.startHourlyTimer();
 
   const { seed, created } = await seedDemo(portal.url, portal, operator);
-  console.log(`
+  say(`
 NEXUS license portal is running at ${portal.url}  (dashboard: ${portal.url}/ , API: ${portal.url}/openapi.json)
 Data folder: ${dataDir}${created ? ' (demo data created now)' : ''}
 
@@ -75,7 +109,8 @@ Press Ctrl-C to stop.`);
 }
 
 main().catch((error) => {
-  if (error instanceof LocalRuntimeError) fail(error.message);
+  if (stopping) return;
+  if (runtime.dynamo && error instanceof runtime.dynamo.LocalRuntimeError) fail(error.message);
   console.error(error);
   fail('an unexpected error happened (above). Check that the data folder is writable, then try again.');
 });

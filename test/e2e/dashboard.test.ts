@@ -18,7 +18,7 @@ const licenses: Record<'server' | 'cal' | 'client' | 'expired', any> = {} as any
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
-      `Chromium is missing at ${CHROMIUM}: run "bash scripts/install-system-deps.sh" (never npx playwright install).`,
+      `Chromium is missing at ${CHROMIUM}: npm test installs it (bash scripts/install-system-deps.sh test); never npx playwright install.`,
     );
   }
   portal = await startTestPortal();

@@ -5,12 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '../../functions/store/client.js';
+import { keys } from '../../functions/store/keys.js';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { entryOf } from '../../infra/constructs/access.js';
 import { esbuildOptions } from '../../infra/constructs/bundling.js';
 import { defaultProvider } from '../../infra/constructs/lambda-credentials.js';
-import { lambdaContext } from '../../infra/local/invoke.js';
+import { EXAMPLE_IDS, lambdaContext, withFreshTokenTimes } from '../../infra/local/invoke.js';
 import { ensureTable } from '../../infra/local/table.js';
 
 let out: string;
@@ -40,7 +43,7 @@ describe('Lambda bundles', () => {
     expect(JSON.parse(result.body)).toEqual({ status: 'ok' });
   });
 
-  it('runs the licenses bundle (its own bundled SDK) against DynamoDB Local', async () => {
+  it('runs the licenses bundle (its own bundled SDK) against DynamoDB Local, reading its caller from the store', async () => {
     const endpoint = inject('dynamoEndpoint');
     const table = `bundle-${Date.now()}`;
     const client = new DynamoDBClient({
@@ -52,8 +55,32 @@ describe('Lambda bundles', () => {
     client.destroy();
     process.env.TABLE_NAME = table;
     process.env.DYNAMODB_ENDPOINT = endpoint;
+    process.env.PAGE_TOKEN_SECRET = 'bundle-test-page-key';
     const { handler } = await import(pathToFileURL(bundles.licenses!.file).href);
-    const result = await handler(sample('listLicenses'), lambdaContext('licenses'));
+    const event = withFreshTokenTimes(sample('listLicenses'));
+    // The sample's member is not stored yet: the bundle reads its caller from the table and refuses.
+    const unknown = await handler(event, lambdaContext('licenses'));
+    expect(unknown.statusCode).toBe(401);
+    const doc = createDocumentClient(endpoint, 'us-east-1');
+    await doc.send(
+      new PutCommand({
+        TableName: table,
+        Item: { ...keys.account(EXAMPLE_IDS.account), accountId: EXAMPLE_IDS.account },
+      }),
+    );
+    await doc.send(
+      new PutCommand({
+        TableName: table,
+        Item: {
+          ...keys.user(EXAMPLE_IDS.account, EXAMPLE_IDS.member),
+          userId: EXAMPLE_IDS.member,
+          accountId: EXAMPLE_IDS.account,
+          admin: false,
+        },
+      }),
+    );
+    doc.destroy();
+    const result = await handler(event, lambdaContext('licenses'));
     expect(result.statusCode).toBe(200);
     expect(JSON.parse(result.body)).toEqual({ licenses: [], nextToken: null });
   });

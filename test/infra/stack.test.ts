@@ -9,6 +9,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TOKEN_LIFETIME_SECONDS } from '../../domain/identity.js';
 import { routeKeyOf, routeList } from '../../functions/api/routes.js';
 import { TABLE_DESIGN } from '../../functions/store/keys.js';
 import {
@@ -179,6 +180,51 @@ describe('functions', () => {
       expect('USER_POOL_ID' in variables, name).toBe(Boolean(access.users));
       expect('SIGNING_KMS_KEY_ID' in variables, name).toBe(Boolean(access.sign));
       expect('PUBLIC_KMS_KEY_IDS' in variables, name).toBe(Boolean(access.publicKeys));
+      expect('PAGE_TOKEN_SECRET_ARN' in variables, name).toBe(Boolean(access.pageTokens));
+    }
+  });
+
+  it('lets ID tokens live exactly as long as the functions accept (domain/identity.ts)', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      IdTokenValidity: TOKEN_LIFETIME_SECONDS / 60,
+      TokenValidityUnits: Match.objectLike({ IdToken: 'minutes' }),
+    });
+  });
+});
+
+describe('page-token key', () => {
+  /** Groups serving a route whose query takes a nextToken (a paged list). */
+  const pagedGroups = () =>
+    new Set(
+      DEPLOYED_ROUTES.filter((route) => {
+        const shape = (route.query as { _zod?: { def?: { shape?: Record<string, unknown> } } } | undefined)
+          ?._zod?.def?.shape;
+        return shape !== undefined && 'nextToken' in shape;
+      }).map((route) => route.group),
+    );
+
+  it('is a generated Secrets Manager secret', () => {
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: Match.objectLike({ PasswordLength: 64 }),
+    });
+  });
+
+  it('is readable by exactly the functions that serve paged lists, and only that secret', () => {
+    const secretId = logicalIdOf(stack.pageTokenSecret);
+    expect(pagedGroups().size).toBeGreaterThan(0);
+    for (const name of Object.keys(stack.functions) as FunctionName[]) {
+      const statements = statementsOf(name).filter((statement) =>
+        (Array.isArray(statement.Action) ? statement.Action : [statement.Action]).some((action: string) =>
+          action.startsWith('secretsmanager:'),
+        ),
+      );
+      const paged = pagedGroups().has(name as never);
+      expect(Boolean(FUNCTION_ACCESS[name].pageTokens), name).toBe(paged);
+      expect(statements.length, name).toBe(paged ? 1 : 0);
+      for (const statement of statements) {
+        expect(statement.Action, name).toBe('secretsmanager:GetSecretValue');
+        expect(JSON.stringify(statement.Resource), name).toContain(secretId);
+      }
     }
   });
 });

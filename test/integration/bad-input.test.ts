@@ -2,8 +2,11 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RouteSpec, routeList } from '../../functions/api/routes.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type RouteSpec, routeKeyOf, routeList } from '../../functions/api/routes.js';
 import { createDocumentClient } from '../../functions/store/client.js';
+import { BAD_STRINGS, INVALID_UTF8 } from '../support/bad-text.js';
 import { startTestPortal, type TestAccount, type TestPortal } from '../support/portal.js';
 
 let portal: TestPortal;
@@ -133,9 +136,84 @@ describe('bad path and query values', () => {
   });
 });
 
+/** The sample body of each JSON route (events/http), whose string fields the text checks below spoil one by one. */
+function sampleBodies(): Map<string, Record<string, unknown>> {
+  const bodies = new Map<string, Record<string, unknown>>();
+  for (const file of readdirSync('events/http')) {
+    const event = JSON.parse(readFileSync(join('events/http', file), 'utf8'));
+    if (event.body && !bodies.has(event.routeKey)) {
+      try {
+        bodies.set(event.routeKey, JSON.parse(event.body));
+      } catch {
+        // a text body (the .alf import)
+      }
+    }
+  }
+  return bodies;
+}
+
+/** The body with its string field `name` (or the first string of array `name`) set to `value`. */
+function spoil(body: Record<string, unknown>, name: string, value: string): Record<string, unknown> {
+  const current = body[name];
+  return { ...body, [name]: Array.isArray(current) ? [value, ...current.slice(1)] : value };
+}
+
+describe('bad text in every string field of every JSON route', () => {
+  const bodies = sampleBodies();
+  const cases = routeList
+    .filter((spec) => spec.bodyType === 'json')
+    .flatMap((spec) => {
+      const body = bodies.get(routeKeyOf(spec)) ?? {};
+      return Object.entries(body)
+        .filter(
+          ([, value]) => typeof value === 'string' || (Array.isArray(value) && typeof value[0] === 'string'),
+        )
+        .map(([field]) => [`${spec.method} ${spec.path} ${field}`, spec, body, field] as const);
+    });
+
+  it('has string fields to spoil on most JSON routes', () => {
+    expect(cases.length).toBeGreaterThan(10);
+  });
+
+  it.each(cases)(
+    '%s: each forbidden kind of text and invalid UTF-8 → 400, nothing written',
+    async (_name, spec, body, field) => {
+      const before = await snapshot();
+      const attempts: [string, string | Buffer][] = BAD_STRINGS.map(([kind, bad]) => [
+        kind,
+        JSON.stringify(spoil(body, field, bad)),
+      ]);
+      for (const [kind, bytes] of INVALID_UTF8) {
+        const [head, tail] = JSON.stringify(spoil(body, field, 'caf@@')).split('@@');
+        attempts.push([
+          kind,
+          Buffer.concat([Buffer.from(head ?? ''), Buffer.from(bytes), Buffer.from(tail ?? '')]),
+        ]);
+      }
+      for (const [kind, rawBody] of attempts) {
+        const res = await portal.call(spec.method, pathWith(spec, {}), {
+          token: tokenFor(spec),
+          rawBody,
+          headers: { 'content-type': 'application/json' },
+        });
+        expect(res.status, `${kind}: ${res.text}`).toBe(400);
+        expect(res.body.error.code).toBe('invalid_request');
+      }
+      expect(await snapshot()).toBe(before);
+    },
+  );
+});
+
+/** Stands in a generated body for bytes that are not UTF-8, put in place when the body is sent. */
+const INVALID_BYTES = '@@not-utf-8@@';
+
 describe('random bodies (property)', () => {
   it('never answers 5xx, always answers errors in the documented shape, and bad input writes nothing', async () => {
+    // Bad text (API.md "Text") and bytes that are not UTF-8: where they appear, the answer is 4xx and nothing
+    // changes, whatever else the body holds.
+    const badText = fc.constantFrom(...BAD_STRINGS.map(([, bad]) => bad), `caf${INVALID_BYTES}`);
     const value = fc.oneof(
+      badText,
       fc.string({ maxLength: 20 }),
       fc.integer(),
       fc.double(),
@@ -176,24 +254,39 @@ describe('random bodies (property)', () => {
     );
     const routesToHit = routeList.filter((spec) => spec.bodyType === 'json');
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...routesToHit), body, async (spec, randomBody) => {
-        const before = await snapshot();
-        const rawBody = typeof randomBody === 'string' ? randomBody : JSON.stringify(randomBody);
-        const res = await portal.call(spec.method, pathWith(spec, {}), {
-          token: tokenFor(spec),
-          rawBody,
-          headers: { 'content-type': 'application/json' },
-        });
-        expect(res.status, `${spec.method} ${spec.path} ${rawBody} -> ${res.text}`).toBeLessThan(500);
-        if (res.status >= 400) {
-          expect(Object.keys(res.body)).toEqual(['error']);
-          expect(res.body.error.code).toMatch(/^[a-z_]+$/);
-          expect(res.body.error.message.length).toBeGreaterThan(0);
-        }
-        if (res.status === 400 || res.status === 413 || res.status === 415) {
-          expect(await snapshot()).toBe(before);
-        }
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...routesToHit),
+        body,
+        fc.constantFrom(...INVALID_UTF8.map(([, bytes]) => bytes)),
+        async (spec, randomBody, invalid) => {
+          const before = await snapshot();
+          const text = typeof randomBody === 'string' ? randomBody : JSON.stringify(randomBody);
+          const rawBody = Buffer.concat(
+            text
+              .split(INVALID_BYTES)
+              .flatMap((part, i) => (i ? [Buffer.from(invalid), Buffer.from(part)] : [Buffer.from(part)])),
+          );
+          const bad =
+            text.includes(INVALID_BYTES) ||
+            BAD_STRINGS.some(([, value]) => text.includes(JSON.stringify(value).slice(1, -1)));
+          const res = await portal.call(spec.method, pathWith(spec, {}), {
+            token: tokenFor(spec),
+            rawBody,
+            headers: { 'content-type': 'application/json' },
+          });
+          const what = `${spec.method} ${spec.path} ${text} -> ${res.text}`;
+          expect(res.status, what).toBeLessThan(500);
+          if (res.status >= 400) {
+            expect(Object.keys(res.body)).toEqual(['error']);
+            expect(res.body.error.code).toMatch(/^[a-z_]+$/);
+            expect(res.body.error.message.length).toBeGreaterThan(0);
+          }
+          if (bad) expect(res.status, what).toBeGreaterThanOrEqual(400);
+          if (bad || res.status === 400 || res.status === 413 || res.status === 415) {
+            expect(await snapshot()).toBe(before);
+          }
+        },
+      ),
       { numRuns: Number(process.env.FC_RUNS ?? 150) },
     );
   });

@@ -5,7 +5,13 @@ import { join } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RouteSpec, routeKeyOf, routeList } from '../../functions/api/routes.js';
-import { lambdaContext, loadFunction, sampleEvent, seedExamples } from '../../infra/local/invoke.js';
+import {
+  lambdaContext,
+  loadFunction,
+  sampleEvent,
+  seedExamples,
+  withFreshTokenTimes,
+} from '../../infra/local/invoke.js';
 import { startTestPortal, type TestAccount, type TestPortal } from '../support/portal.js';
 
 const HTTP_EVENTS = join(process.cwd(), 'events', 'http');
@@ -50,7 +56,7 @@ async function replay(
 ): Promise<Replayed> {
   let text = rawEvent(name);
   for (const [placeholder, real] of Object.entries(ids)) if (real) text = text.replaceAll(placeholder, real);
-  const event = JSON.parse(text) as APIGatewayProxyEventV2;
+  const event = withFreshTokenTimes(JSON.parse(text) as APIGatewayProxyEventV2);
   change(event);
   const spec = specOf(event);
   const handler = await loadFunction(spec.group);
@@ -116,7 +122,7 @@ describe('the sample events', () => {
 });
 
 describe('a captured event replayed through its handler (stringified claims)', () => {
-  it('reads custom:admin "false" as not an administrator: 403 forbidden', async () => {
+  it('a member (custom:admin "false", and no administrator in the store) is refused: 403 forbidden', async () => {
     const event = JSON.parse(rawEvent('activateLicense-member'));
     expect(event.requestContext.authorizer.jwt.claims['custom:admin']).toBe('false');
     const res = await replay('activateLicense-member');

@@ -1,16 +1,54 @@
-// `npm start` as a user runs it: the portal with demo data on a data folder kept across restarts, clean stop,
-// and clear messages (exit 1) when the port is taken or Java is missing.
+// `npm start` as a user runs it: the portal with demo data on a private data folder kept across restarts, a
+// graceful stop that answers requests in flight, and clear messages (exit 1) when the port is taken or Java is
+// missing.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../infra/local/dynamo.js';
 import { checkedFetch } from '../support/contract.js';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'portal-start-'));
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+const root = mkdtempSync(join(tmpdir(), 'portal-start-'));
+/** Not there yet: the first start creates it. */
+const dataDir = join(root, 'data');
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** Every folder and file under `dir` (itself included) whose mode is not 0700 (folders) or 0600 (files). */
+function notPrivate(dir: string): string[] {
+  const wrong: string[] = [];
+  const visit = (path: string) => {
+    const stat = statSync(path);
+    const mode = stat.mode & 0o777;
+    if (stat.isDirectory()) {
+      if (mode !== 0o700) wrong.push(`${path} ${mode.toString(8)}`);
+      for (const name of readdirSync(path)) visit(join(path, name));
+    } else if (mode !== 0o600) wrong.push(`${path} ${mode.toString(8)}`);
+  };
+  visit(dir);
+  return wrong;
+}
+
+/** A sign-in whose body is only half sent: the request is in flight until `finish` sends the rest. */
+function halfSentSignIn(port: number): Promise<{ finish: () => void; response: Promise<string> }> {
+  const body = JSON.stringify({ username: 'admin@demo.example', password: 'demo-admin-pass' });
+  return new Promise((resolve, reject) => {
+    const socket: Socket = connect(port, '127.0.0.1', () => {
+      socket.write(
+        `POST /v1/auth/token HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n` +
+          `content-length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, 10)}`,
+      );
+      let received = '';
+      socket.on('data', (chunk) => {
+        received += chunk;
+      });
+      const response = new Promise<string>((done) => socket.on('close', () => done(received)));
+      resolve({ finish: () => socket.write(body.slice(10)), response });
+    });
+    socket.once('error', reject);
+  });
+}
 
 interface Started {
   child: ChildProcess;
@@ -65,7 +103,7 @@ async function signIn(base: string, username: string, password: string) {
 }
 
 describe('npm start', () => {
-  it('serves the portal with printed demo credentials, keeps data across restarts and stops cleanly', async () => {
+  it('serves the portal with printed demo credentials, keeps data private across restarts and stops gracefully', async () => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const first = start({ PORT: String(port), DATA_DIR: dataDir });
@@ -81,12 +119,34 @@ describe('npm start', () => {
     });
     const licenses = ((await list.json()) as any).licenses as any[];
     expect(licenses.map((l) => l.kind).sort()).toEqual(['cal', 'client', 'server']);
+    // A new folder: everything in it, DynamoDB Local's database included, is the user's alone.
+    expect(notPrivate(dataDir)).toEqual([]);
+    expect(readdirSync(join(dataDir, 'dynamodb')).length).toBeGreaterThan(0);
 
+    const inFlight = await halfSentSignIn(port);
+    // Let the request reach the portal before the signal (sequencing only; nothing is timed).
+    await new Promise((r) => setTimeout(r, 500));
     process.kill(-(first.child.pid as number), 'SIGTERM');
-    // npm itself exits on the signal at once; the portal says it is stopping and then stops the engine.
+    // npm itself exits on the signal at once; the portal says it is stopping, takes no new connections, answers
+    // the request in flight, then stops the engine and says so.
     await waitFor(first, 'stopping the portal and DynamoDB Local', 30_000, true);
     await expect(fetch(`${base}/health`)).rejects.toThrow();
+    inFlight.finish();
+    const answer = await inFlight.response;
+    expect(answer).toMatch(/^HTTP\/1\.1 200 /);
+    expect(answer.toLowerCase()).toContain('connection: close');
+    expect(answer).toContain('"accessToken"');
+    await waitFor(first, 'Portal stopped.', 30_000, true);
     expect(await javaRunningFor(dataDir)).toBe(false);
+
+    // An existing folder made readable by others (an older version, a copy, a umask): the next start closes it.
+    chmodSync(dataDir, 0o755);
+    chmodSync(join(dataDir, 'dynamodb'), 0o755);
+    for (const name of readdirSync(join(dataDir, 'dynamodb')))
+      chmodSync(join(dataDir, 'dynamodb', name), 0o644);
+    chmodSync(join(dataDir, 'token-secret'), 0o644);
+    writeFileSync(join(dataDir, 'notes.txt'), 'left here by hand', { mode: 0o644 });
+    expect(notPrivate(dataDir).length).toBeGreaterThan(0);
 
     const second = start({ PORT: String(port), DATA_DIR: dataDir });
     await waitFor(second, 'Press Ctrl-C to stop.');
@@ -102,8 +162,10 @@ describe('npm start', () => {
       headers: { authorization: `Bearer ${admin.body.accessToken}` },
     });
     expect(old.status).toBe(200);
+    expect(notPrivate(dataDir)).toEqual([]);
     process.kill(-(second.child.pid as number), 'SIGINT');
     await second.exited;
+    await waitFor(second, 'Portal stopped.', 30_000, true);
     expect(await javaRunningFor(dataDir)).toBe(false);
   }, 240_000);
 
@@ -113,7 +175,7 @@ describe('npm start', () => {
       blocker.listen(0, '127.0.0.1', () => resolve((blocker.address() as any).port)),
     );
     try {
-      const started = start({ PORT: String(port), DATA_DIR: join(dataDir, 'other') });
+      const started = start({ PORT: String(port), DATA_DIR: join(root, 'other') });
       expect(await started.exited).toBe(1);
       expect(started.output()).toContain(`port ${port}`);
       expect(started.output()).toContain('already in use');
@@ -123,17 +185,18 @@ describe('npm start', () => {
     }
   }, 60_000);
 
-  it('says Java is missing and how to install it, and exits 1', async () => {
-    // A PATH with the shell tools npm needs, node and npm, but no java.
+  it('says Java is missing and how to install it, and exits 1, where it cannot install it', async () => {
+    // A PATH with the shell tools npm needs, node and npm, but no java and no apt-get to install it with.
     const bin = mkdtempSync(join(tmpdir(), 'nojava-bin-'));
-    for (const tool of ['sh', 'env', 'npm', 'node']) {
+    for (const tool of ['sh', 'bash', 'env', 'npm', 'node']) {
       const found = spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim();
       symlinkSync(found, join(bin, tool));
     }
     const port = await freePort();
-    const started = start({ PORT: String(port), DATA_DIR: join(dataDir, 'nojava'), PATH: bin });
+    const started = start({ PORT: String(port), DATA_DIR: join(root, 'nojava'), PATH: bin });
     expect(await started.exited).toBe(1);
-    expect(started.output()).toContain('Java was not found');
+    expect(started.output()).toContain('java was not found (DynamoDB Local runs on Java 17+)');
+    expect(started.output()).toContain('install openjdk-17-jre-headless');
     expect(started.output()).not.toMatch(/\n\s+at /);
   }, 60_000);
 });

@@ -16,8 +16,8 @@ export interface ApiResponse<T = any> {
 export interface CallOptions {
   token?: string | null;
   body?: unknown;
-  /** Sent as is (no JSON encoding) */
-  rawBody?: string;
+  /** Sent as is (no JSON encoding): text as UTF-8, or bytes exactly as given. */
+  rawBody?: string | Uint8Array;
   headers?: Record<string, string>;
 }
 
@@ -65,7 +65,7 @@ export async function startTestPortal(): Promise<TestPortal> {
   ): Promise<ApiResponse<T>> => {
     const headers: Record<string, string> = { ...(options.headers ?? {}) };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
-    let body: string | undefined;
+    let body: string | Uint8Array | undefined;
     if (options.rawBody !== undefined) body = options.rawBody;
     else if (options.body !== undefined) {
       body = JSON.stringify(options.body);

@@ -1,7 +1,13 @@
 // The activations handler against a mocked DocumentClient: the idempotent write path (one conditional
 // transaction; the loser of a race hands out the winner's bytes) and bad input that writes nothing.
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { verifyAlf } from '../../domain/alf.js';
@@ -9,6 +15,7 @@ import { handler } from '../../functions/handlers/activations.js';
 import { resetConfig } from '../../functions/runtime/config.js';
 import { setSigningForTests } from '../../functions/signing/index.js';
 import { localKeys } from '../../functions/signing/local.js';
+import { freshClaims, storeKnows } from '../support/identity.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const keys = localKeys(undefined);
@@ -43,7 +50,9 @@ function event(body: unknown, headers: Record<string, string> = {}) {
     isBase64Encoded: false,
     requestContext: {
       requestId: 'r1',
-      authorizer: { jwt: { claims: { sub: 'usr_1', account: 'acc_1', admin: 'true', operator: 'false' } } },
+      authorizer: {
+        jwt: { claims: freshClaims({ sub: 'usr_1', account: 'acc_1', admin: 'true', operator: 'false' }) },
+      },
     },
   } as never;
 }
@@ -64,6 +73,11 @@ afterAll(() => setSigningForTests(null));
 
 beforeEach(() => {
   ddb.reset();
+  storeKnows(ddb, 'unit-table', [{ userId: 'usr_1', accountId: 'acc_1', admin: true }]);
+  // The activation limit's counter: counted, far from full.
+  ddb
+    .on(UpdateCommand)
+    .resolves({ Attributes: { count: 1, windowEnd: Math.floor(Date.now() / 1000) + 3600 } });
   idempotencyItem = undefined;
   ddb.on(GetCommand).callsFake((input) => {
     const sk = input.Key.sk as string;

@@ -5,6 +5,7 @@ import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-s
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { freshClaims, storeKnows } from '../support/identity.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 let handler: (event: APIGatewayProxyEventV2, context: Context) => Promise<any>;
@@ -19,7 +20,9 @@ function event(routeKey: string, path: Record<string, string>, body: unknown): A
     pathParameters: path,
     requestContext: {
       requestId: 'req-1',
-      authorizer: { jwt: { claims: { sub: 'operator', operator: 'true', admin: 'false' }, scopes: null } },
+      authorizer: {
+        jwt: { claims: freshClaims({ sub: 'operator', operator: 'true', admin: 'false' }), scopes: null },
+      },
     } as any,
     body: JSON.stringify(body),
     isBase64Encoded: false,
@@ -33,7 +36,10 @@ beforeAll(async () => {
   process.env.TABLE_NAME = 'unit';
   ({ handler } = await import('../../functions/handlers/backoffice.js'));
 });
-beforeEach(() => ddb.reset());
+beforeEach(() => {
+  ddb.reset();
+  storeKnows(ddb, 'unit', [{ operator: 'operator' }]);
+});
 afterEach(() => vi.restoreAllMocks());
 
 describe('createUser', () => {

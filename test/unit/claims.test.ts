@@ -1,48 +1,59 @@
-// The one claims adapter: local claims and Cognito ID-token claims, both as API Gateway stringifies them.
+// The one claims adapter: local claims and Cognito ID-token claims, both as API Gateway stringifies them; it
+// identifies (sub, account) and reads token times, and never takes a role from a claim.
 import { describe, expect, it } from 'vitest';
-import { callerFromClaims } from '../../functions/http/claims.js';
+import { subjectFromClaims, tokenTimesFromClaims } from '../../functions/http/claims.js';
 
-describe('callerFromClaims', () => {
-  it('reads local claims handed over as strings', () => {
-    expect(callerFromClaims({ sub: 'usr_1', account: 'acc_1', admin: 'true', operator: 'false' })).toEqual({
+describe('subjectFromClaims', () => {
+  it('reads a local account user from claims handed over as strings, ignoring the admin claim', () => {
+    expect(subjectFromClaims({ sub: 'usr_1', account: 'acc_1', admin: 'true', operator: 'false' })).toEqual({
+      kind: 'user',
       userId: 'usr_1',
       accountId: 'acc_1',
-      admin: true,
-      operator: false,
     });
   });
 
-  it('reads Cognito ID-token custom claims', () => {
+  it('reads Cognito ID-token custom claims, the portal user id from cognito:username, not Cognito sub', () => {
     expect(
-      callerFromClaims({
-        sub: 'c0ffee',
+      subjectFromClaims({
+        sub: '1b2c-uuid',
+        'cognito:username': 'usr_abc',
         'custom:account': 'acc_9',
         'custom:admin': 'false',
-        'custom:operator': 'true',
         aud: 'client',
         token_use: 'id',
       }),
-    ).toEqual({ userId: 'c0ffee', accountId: 'acc_9', admin: false, operator: true });
+    ).toEqual({ kind: 'user', userId: 'usr_abc', accountId: 'acc_9' });
   });
 
-  it('takes the portal user id from cognito:username, not Cognito sub', () => {
-    expect(
-      callerFromClaims({
-        sub: '1b2c-uuid',
-        'cognito:username': 'usr_abc',
-        'custom:account': 'acc_1',
-        'custom:admin': 'true',
-      }),
-    ).toMatchObject({ userId: 'usr_abc', accountId: 'acc_1', admin: true });
-  });
-
-  it('treats anything but "true" as false and a missing subject as no caller', () => {
-    expect(callerFromClaims({ sub: 'u', admin: 'TRUE', operator: '1' })).toMatchObject({
-      admin: false,
-      operator: false,
-      accountId: null,
+  it('makes a token without an account an operator subject, whatever its operator claim says', () => {
+    expect(subjectFromClaims({ sub: 'operator', operator: 'true' })).toEqual({
+      kind: 'operator',
+      userId: 'operator',
     });
-    expect(callerFromClaims({ account: 'acc' })).toBeNull();
-    expect(callerFromClaims(undefined)).toBeNull();
+    expect(subjectFromClaims({ sub: 'usr_1', operator: 'false' })).toEqual({
+      kind: 'operator',
+      userId: 'usr_1',
+    });
+  });
+
+  it('names nobody without a subject', () => {
+    expect(subjectFromClaims({ account: 'acc' })).toBeNull();
+    expect(subjectFromClaims({ sub: '' })).toBeNull();
+    expect(subjectFromClaims(undefined)).toBeNull();
+  });
+});
+
+describe('tokenTimesFromClaims', () => {
+  it('reads NumericDates handed over as strings or numbers', () => {
+    expect(tokenTimesFromClaims({ exp: '1764298740', iat: 1764295140 })).toEqual({
+      exp: 1764298740,
+      iat: 1764295140,
+    });
+  });
+
+  it('leaves out what is missing or not a number', () => {
+    expect(tokenTimesFromClaims({ exp: 'soon', iat: '' })).toEqual({ exp: undefined, iat: undefined });
+    expect(tokenTimesFromClaims({})).toEqual({ exp: undefined, iat: undefined });
+    expect(tokenTimesFromClaims(undefined)).toEqual({ exp: undefined, iat: undefined });
   });
 });

@@ -12,7 +12,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { User } from '../../domain/account.js';
 import { EmailTakenError, InvalidRequestError } from '../../domain/errors.js';
-import { callerFromClaims } from '../../functions/http/claims.js';
+import { subjectFromClaims } from '../../functions/http/claims.js';
 import { cognitoIdentityProvider } from '../../functions/identity/cognito.js';
 import { identityProvider } from '../../functions/identity/select.js';
 
@@ -61,7 +61,7 @@ describe('cognitoIdentityProvider', () => {
     });
   });
 
-  it('marks a member as no administrator, and the ID token claims it yields read back as that caller', async () => {
+  it('marks a member as no administrator, and the ID token claims it yields identify that account user', async () => {
     cognito.on(AdminCreateUserCommand).resolves({});
     cognito.on(AdminSetUserPasswordCommand).resolves({});
     await provider().createIdentity(member, 'correct-horse-battery');
@@ -69,12 +69,8 @@ describe('cognitoIdentityProvider', () => {
     // API Gateway hands Cognito ID-token claims over as strings, the same attribute names.
     const claims: Record<string, string> = { sub: 'usr_456' };
     for (const attribute of sent) claims[attribute.Name ?? ''] = attribute.Value ?? '';
-    expect(callerFromClaims(claims)).toEqual({
-      userId: 'usr_456',
-      accountId: 'acc_9',
-      admin: false,
-      operator: false,
-    });
+    expect(claims['custom:admin']).toBe('false');
+    expect(subjectFromClaims(claims)).toEqual({ kind: 'user', userId: 'usr_456', accountId: 'acc_9' });
   });
 
   it('keeps no password hash in the table: Cognito holds the password', async () => {

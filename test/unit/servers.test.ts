@@ -14,6 +14,7 @@ import { handler } from '../../functions/handlers/servers.js';
 import { resetConfig } from '../../functions/runtime/config.js';
 import { setSigningForTests } from '../../functions/signing/index.js';
 import { localKeys } from '../../functions/signing/local.js';
+import { freshClaims, storeKnows } from '../support/identity.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const keys = localKeys(undefined);
@@ -46,7 +47,9 @@ function acquireEvent(licenseIds: string[]) {
     isBase64Encoded: false,
     requestContext: {
       requestId: 'r1',
-      authorizer: { jwt: { claims: { sub: 'usr_1', account: 'acc_1', admin: 'true', operator: 'false' } } },
+      authorizer: {
+        jwt: { claims: freshClaims({ sub: 'usr_1', account: 'acc_1', admin: 'true', operator: 'false' }) },
+      },
     },
   } as never;
 }
@@ -77,6 +80,7 @@ afterAll(() => setSigningForTests(null));
 
 beforeEach(() => {
   ddb.reset();
+  storeKnows(ddb, 'unit-table', [{ userId: 'usr_1', accountId: 'acc_1', admin: true }]);
   ddb.on(GetCommand).callsFake((input) => {
     const sk = input.Key.sk as string;
     if (sk === 'CATALOG#SERVER#srv_1') return { Item: serverItem };
@@ -165,7 +169,9 @@ describe('deleting a server', () => {
       isBase64Encoded: false,
       requestContext: {
         requestId: 'r2',
-        authorizer: { jwt: { claims: { sub: 'usr_1', account: 'acc_1', admin: 'true', operator: 'false' } } },
+        authorizer: {
+          jwt: { claims: freshClaims({ sub: 'usr_1', account: 'acc_1', admin: 'true', operator: 'false' }) },
+        },
       },
     } as never;
   }
