@@ -289,7 +289,7 @@ export const routes = {
     params: s.licenseParams,
     headers: s.activationHeaders,
     success: { status: 201, schema: s.activationResponse },
-    errors: ['license_expired', 'idempotency_key_reused'],
+    errors: ['license_expired', 'idempotency_key_reused', 'rate_limited'],
   }),
   downloadAlf: route({
     method: 'GET',

@@ -20,6 +20,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SeatWriteBuilder } from '../../domain/seat-write.js';
 import { resetConfig } from '../../functions/runtime/config.js';
 import { createSeatLedger } from '../../functions/store/seat-ledger.js';
+import { freshClaims, storeKnows } from '../support/identity.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const NOW = new Date('2026-06-01T12:00:00.000Z');
@@ -153,7 +154,9 @@ function signInEvent(): APIGatewayProxyEventV2 {
     isBase64Encoded: false,
     requestContext: {
       requestId: 'r',
-      authorizer: { jwt: { claims: { sub: 'usr_admin', account: ACC, admin: 'true', operator: 'false' } } },
+      authorizer: {
+        jwt: { claims: freshClaims({ sub: 'usr_admin', account: ACC, admin: 'true', operator: 'false' }) },
+      },
     },
   } as unknown as APIGatewayProxyEventV2;
 }
@@ -174,6 +177,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
   ddb.reset();
+  storeKnows(ddb, 'faults', [{ userId: 'usr_admin', accountId: ACC, admin: true }]);
   mockReads();
 });
 
