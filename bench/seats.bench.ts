@@ -35,7 +35,10 @@ function perUnit(counts: Record<string, number>, units: number): { own: string; 
     .sort()
     .map(([op, c]) => `${op} ${fmt(c / Math.max(1, units), 2)}`)
     .join(', ');
-  return { own: own || 'none', identity: `BatchGetItem ${fmt((counts.BatchGetItem ?? 0) / Math.max(1, units), 2)}` };
+  return {
+    own: own || 'none',
+    identity: `BatchGetItem ${fmt((counts.BatchGetItem ?? 0) / Math.max(1, units), 2)}`,
+  };
 }
 
 export async function run(): Promise<void> {
@@ -46,7 +49,11 @@ export async function run(): Promise<void> {
       const headers: Record<string, string> = {};
       if (body !== undefined) headers['content-type'] = 'application/json';
       if (token) headers.authorization = `Bearer ${token}`;
-      const res = await fetch(`${url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      const res = await fetch(`${url}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
       const text = await res.text();
       return { status: res.status, body: text ? JSON.parse(text) : undefined };
     };
@@ -58,7 +65,12 @@ export async function run(): Promise<void> {
     const setup = async (seats: number, users: number) => {
       const accountId = (await http('/v1/accounts', operator, { name: 'Bench' })).body.accountId as string;
       const adminEmail = `admin-${randomUUID()}@bench.test`;
-      await http(`/v1/accounts/${accountId}/users`, operator, { email: adminEmail, password: PASSWORD, roles: [], admin: true });
+      await http(`/v1/accounts/${accountId}/users`, operator, {
+        email: adminEmail,
+        password: PASSWORD,
+        roles: [],
+        admin: true,
+      });
       const admin = await token(adminEmail, PASSWORD);
       const issue = async (product: string, n: number) =>
         (await http(`/v1/accounts/${accountId}/licenses`, operator, { product, seats: n })).body;
@@ -141,7 +153,8 @@ export async function run(): Promise<void> {
     const burstCounts = counter.counts();
     const granted = results.filter((r) => r.status === 201);
     const denied = results.filter((r) => r.status === 409).length;
-    const used = (await http(`/v1/licenses/${burst.cal.licenseId}`, burst.admin, undefined, 'GET')).body.used as number;
+    const used = (await http(`/v1/licenses/${burst.cal.licenseId}`, burst.admin, undefined, 'GET')).body
+      .used as number;
 
     // A refused sign-in on a full pool, one at a time: what a refusal costs.
     counter.reset();
@@ -150,7 +163,9 @@ export async function run(): Promise<void> {
     const refusalCounts = counter.counts();
 
     counter.reset();
-    await Promise.all(granted.map((r) => http(`/v1/sessions/${r.body.sessionId}`, burst.admin, undefined, 'DELETE')));
+    await Promise.all(
+      granted.map((r) => http(`/v1/sessions/${r.body.sessionId}`, burst.admin, undefined, 'DELETE')),
+    );
     const releaseCounts = counter.counts();
 
     const engineSite = await setup(M, N);
@@ -214,16 +229,37 @@ export async function run(): Promise<void> {
     const releaseRequests = perUnit(releaseCounts, granted.length);
     const rows: [string, string][] = [
       ['clients (N) / seats (M)', `${N} / ${M}`],
-      ['burst: granted / refused / over-allocated', `${granted.length} / ${denied} / ${Math.max(0, used - M)} (used ${used})`],
-      ['burst wall time, portal', `${fmt(burstMs, 0)} ms (p50 ${fmt(percentile(latencies, 50), 0)} ms, p99 ${fmt(percentile(latencies, 99), 0)} ms)`],
-      ['burst wall time, engine (same N grant transactions)', `${fmt(engineBurstMs, 0)} ms (${engineGranted} committed)`],
+      [
+        'burst: granted / refused / over-allocated',
+        `${granted.length} / ${denied} / ${Math.max(0, used - M)} (used ${used})`,
+      ],
+      [
+        'burst wall time, portal',
+        `${fmt(burstMs, 0)} ms (p50 ${fmt(percentile(latencies, 50), 0)} ms, p99 ${fmt(percentile(latencies, 99), 0)} ms)`,
+      ],
+      [
+        'burst wall time, engine (same N grant transactions)',
+        `${fmt(engineBurstMs, 0)} ms (${engineGranted} committed)`,
+      ],
       ['burst: portal / engine (goal <= 2x)', `${fmt(burstMs / engineBurstMs, 2)}x`],
       ['requests per burst sign-in', `${burstRequests.own}; caller identity ${burstRequests.identity}`],
-      ['requests per grant, pool not full (goal 1 write, <= 1 read)', `${grantRequests.own}; caller identity ${grantRequests.identity}`],
-      ['requests per refusal, pool full (goal <= 1 read, 1 write)', `${refusalRequests.own}; caller identity ${refusalRequests.identity}`],
+      [
+        'requests per grant, pool not full (goal 1 write, <= 1 read)',
+        `${grantRequests.own}; caller identity ${grantRequests.identity}`,
+      ],
+      [
+        'requests per refusal, pool full (goal <= 1 read, 1 write)',
+        `${refusalRequests.own}; caller identity ${refusalRequests.identity}`,
+      ],
       ['requests per release', `${releaseRequests.own}; caller identity ${releaseRequests.identity}`],
-      [`steady grants/s (${WORKERS} workers, ${fmt(CHURN_MS / 1000)} s)`, `${fmt(grantRate)} (p50 ${fmt(percentile(grantLatency, 50))} / p99 ${fmt(percentile(grantLatency, 99))} ms, ${errors} errors)`],
-      [`engine, same transaction, ${WORKERS} at once`, `${fmt(engineRate)} / s (p99 ${fmt(percentile(engineLatency, 99))} ms)`],
+      [
+        `steady grants/s (${WORKERS} workers, ${fmt(CHURN_MS / 1000)} s)`,
+        `${fmt(grantRate)} (p50 ${fmt(percentile(grantLatency, 50))} / p99 ${fmt(percentile(grantLatency, 99))} ms, ${errors} errors)`,
+      ],
+      [
+        `engine, same transaction, ${WORKERS} at once`,
+        `${fmt(engineRate)} / s (p99 ${fmt(percentile(engineLatency, 99))} ms)`,
+      ],
       ['steady: portal / engine (goal >= 0.6x)', `${fmt(grantRate / engineRate, 2)}x`],
     ];
     const width = Math.max(...rows.map(([k]) => k.length));

@@ -373,3 +373,26 @@ export function rollupsFromChanges(input: {
   }
   return { entries, closing };
 }
+
+/**
+ * Where a report's hours come from (epoch ms, whole hours): [first, historyEnd) from the rollups the hourly
+ * check wrote (history stays cheap after sessions are gone), [liveFrom, liveTo) computed from live records as
+ * of now (the current hour included; nothing after now's hour). `rolledUpThrough`: the hour rollups reach, or
+ * null before the first rollups.
+ */
+export function reportWindows(
+  buckets: readonly number[],
+  interval: Interval,
+  rolledUpThrough: number | null,
+  now: Date,
+): { first: number; historyEnd: number; liveFrom: number; liveTo: number } {
+  const first = buckets[0] ?? 0;
+  const end = (buckets[buckets.length - 1] ?? first) + (interval === 'hour' ? HOUR_MS : DAY_MS);
+  const rolled = rolledUpThrough ?? first;
+  return {
+    first,
+    historyEnd: Math.max(first, Math.min(end, rolled)),
+    liveFrom: Math.max(first, rolled),
+    liveTo: Math.min(end, ceilHour(now.getTime())),
+  };
+}

@@ -4,7 +4,7 @@ import { storedCallers } from '../http/callers.js';
 import { createGroupHandler } from '../http/handler.js';
 import { tableContext } from '../store/client.js';
 import { createLicenseStore } from '../store/licenses.js';
-import { usageReport } from '../store/usage.js';
+import { usageReport } from '../use-cases/usage-report.js';
 
 export const handler = createGroupHandler('reports', storedCallers, {
   usageReport: async ({ query, caller, now }) => {
