@@ -1,21 +1,6 @@
 // Usage data: sessions and denials of an account for a time range, and the hourly rollups the check writes.
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import {
-  bucketStarts,
-  ceilHour,
-  DAY_MS,
-  type HourStats,
-  HOUR_MS,
-  type Interval,
-  type OpenCounts,
-  type RollupEntry,
-  reportRows,
-  roleKey,
-  type UsageDenial,
-  type UsageRow,
-  type UsageSession,
-  usageByHour,
-} from '../../domain/usage.js';
+import type { HourStats, OpenCounts, RollupEntry, UsageDenial, UsageSession } from '../../domain/usage.js';
 import type { TableContext } from './client.js';
 import { isConditionFailed } from './errors.js';
 import { type QueryInput, queryAll as queryAllPages } from './query.js';
