@@ -1,5 +1,7 @@
 // The dashboard in AWS: web/ in a private S3 bucket behind CloudFront, with /v1/* sent to the HTTP API on the same origin.
-import { resolve } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
@@ -11,18 +13,19 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import { Construct } from 'constructs';
+import { buildSiteSync, writeSite } from '../../web/build.js';
 
 /** Paths CloudFront sends to the API rather than the bucket: the page calls them on its own origin. */
 export const API_PATH_PATTERNS = ['/v1/*', '/openapi.json', '/health'] as const;
 
-/** The object the page reads first (web/app.js): where it signs in through Cognito. */
+/** The object the page reads first (web/src/sign-in.ts): where it signs in through Cognito. */
 export const CONFIG_OBJECT_KEY = 'config.json';
 
 export interface DashboardProps {
   api: apigw.IHttpApi;
   /** The app client the page signs in with (USER_PASSWORD_AUTH); its ID tokens are what the API accepts. */
   userPoolClientId: string;
-  /** The folder deployed to the bucket (the static dashboard). */
+  /** The folder deployed to the bucket: the built dashboard (see builtDashboard). */
   webRoot: string;
   logRetention: logs.RetentionDays;
   /** A custom domain for the dashboard, with its ACM certificate (in us-east-1, as CloudFront requires). */
@@ -235,6 +238,13 @@ function acknowledgeDeploymentGrants(role: iam.Role): void {
   }
 }
 
-export function webRootOf(root: string): string {
-  return resolve(root, 'web');
+/**
+ * Builds the dashboard (web/build.ts: esbuild, minified) into a new temporary folder and returns it, for
+ * Source.asset. Done at synth, also when Lambda bundling is skipped, so every synth deploys the current web/src;
+ * CDK copies the folder into the cloud assembly (content-hashed) right away.
+ */
+export function builtDashboard(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'portal-dashboard-'));
+  writeSite(buildSiteSync(), dir);
+  return dir;
 }

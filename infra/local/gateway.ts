@@ -3,15 +3,14 @@
 // also guards the edge as a server must: a 16 KiB header limit (431), at most 256 KiB + 1 body bytes read, and
 // only after authentication, and a graceful stop.
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { extname, join, normalize } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { type RouteSpec, routeKeyOf, routeList } from '../../functions/api/routes.js';
 import { errorBody } from '../../functions/http/errors.js';
 import { MAX_BODY_BYTES } from '../../functions/http/handler.js';
 import { verifyLocalToken } from '../../functions/identity/tokens.js';
+import type { Site } from '../../web/build.js';
 import { loadHandler } from './handlers.js';
 import { lambdaContext } from './lambda-context.js';
 
@@ -159,25 +158,14 @@ function isValidUtf8(bytes: Buffer): boolean {
   }
 }
 
-const STATIC_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-};
-
-async function serveStatic(webRoot: string, path: string, res: ServerResponse): Promise<boolean> {
-  const relative = path === '/' ? 'index.html' : path.slice(1);
-  const file = normalize(join(webRoot, relative));
-  if (!file.startsWith(webRoot) || !STATIC_TYPES[extname(file)]) return false;
-  try {
-    const content = await readFile(file);
-    res.writeHead(200, { 'content-type': STATIC_TYPES[extname(file)] ?? 'application/octet-stream' });
-    res.end(content);
-    return true;
-  } catch {
-    return false;
-  }
+/** Serves a file of the built dashboard (web/build.ts); `/` is its index.html. False when there is none. */
+function serveStatic(site: Site, path: string, res: ServerResponse): boolean {
+  const key = path === '/' ? '/index.html' : path;
+  const file = Object.hasOwn(site, key) ? site[key] : undefined;
+  if (!file) return false;
+  res.writeHead(200, { 'content-type': file.contentType });
+  res.end(file.body);
+  return true;
 }
 
 function isTextual(contentType: string | undefined): boolean {
@@ -187,7 +175,8 @@ function isTextual(contentType: string | undefined): boolean {
 
 export interface GatewayOptions {
   jwtSecret: string;
-  webRoot?: string;
+  /** The built dashboard, served for every GET that is not an API route. */
+  site?: Site;
 }
 
 /**
@@ -206,8 +195,7 @@ export async function handleRequest(
   const match = matchRoute(method, url.pathname);
   if (!match) {
     closeIfUnread(req, res, server, 404);
-    if (method === 'GET' && options.webRoot && (await serveStatic(options.webRoot, url.pathname, res)))
-      return;
+    if (method === 'GET' && options.site && serveStatic(options.site, url.pathname, res)) return;
     return send(
       req,
       res,

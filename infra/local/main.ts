@@ -11,6 +11,7 @@ type Runtime = {
   portal: typeof import('./portal.js');
   scheduler: typeof import('./scheduler.js');
   seed: typeof import('./seed.js');
+  web: typeof import('../../web/build.js');
 };
 
 /** Writes a line at once (not through a stream buffer), so it is out even when the process exits right after. */
@@ -85,12 +86,15 @@ async function main() {
   runtime.portal = await import('./portal.js');
   runtime.scheduler = await import('./scheduler.js');
   runtime.seed = await import('./seed.js');
+  runtime.web = await import('../../web/build.js');
   const { startPortal } = runtime.portal;
   const { DEMO, seedDemo } = runtime.seed;
 
   await assertPortFree(port, host);
+  // The dashboard is built from web/src on every start (about a second), so what is served is what is checked out.
+  const site = await runtime.web.buildSite();
   say(`Starting DynamoDB Local with data in ${dataDir} ...`);
-  portal = await startPortal({ port, host, dataDir, operator });
+  portal = await startPortal({ port, host, dataDir, operator, site });
   if (stopping) return;
   timer = runtime.scheduler.startHourlyTimer();
 

@@ -18,6 +18,7 @@ import { tableContext } from '../../functions/store/client.js';
 import { createPrincipalStore } from '../../functions/store/principals.js';
 import { type DynamoLocal, freePort, startDynamoLocal } from './dynamo.js';
 import { createGateway, listen, stopGateway } from './gateway.js';
+import type { Site } from '../../web/build.js';
 import { ensureTable } from './table.js';
 
 export const DEFAULT_TABLE = 'license-portal';
@@ -37,6 +38,8 @@ export interface PortalOptions {
    * OPERATOR_PASSWORD, else operator / operator.
    */
   operator?: { username: string; password: string };
+  /** The built dashboard (web/build.ts) to serve at `/`; without it only the API is served. */
+  site?: Site;
 }
 
 export interface RunningPortal {
@@ -124,7 +127,10 @@ export async function startPortal(options: PortalOptions): Promise<RunningPortal
     // DynamoDB Local has created its database by now; whatever it made is private too.
     if (dataDir) makePrivate(dataDir);
 
-    const server = createGateway({ jwtSecret: process.env.LOCAL_JWT_SECRET, webRoot: resolve('web') });
+    const server = createGateway({
+      jwtSecret: process.env.LOCAL_JWT_SECRET,
+      ...(options.site ? { site: options.site } : {}),
+    });
     const port = await listen(server, options.port, options.host ?? '127.0.0.1');
     const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
     return {

@@ -55,6 +55,7 @@ export async function startTestPortal(): Promise<TestPortal> {
     port: 0,
     dynamoEndpoint: inject('dynamoEndpoint'),
     tableName: `test-${randomUUID()}`,
+    site: inject('dashboardSite'),
   });
   let operator: string | null = null;
 

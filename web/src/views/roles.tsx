@@ -1,0 +1,74 @@
+// Roles (the seed's Roles tab): seat availability and use per role, and per license within each role.
+import { hasSeatsForPeople, listAssignments, listLicenses } from '../data.js';
+import { seatsText } from '../format.js';
+import { errorText } from '../messages.js';
+import { type RoleOnLicense, type RoleUse, rolesUse } from '../roles.js';
+import { hrefOf } from '../routes.js';
+import { type Column, DataTable, ErrorText, Loading, type PageProps, useLoad } from '../ui.js';
+
+const totalColumns: Column<RoleUse>[] = [
+  { label: 'Role', cell: (role) => role.role },
+  { label: 'Seats', numeric: true, cell: (role) => seatsText(role.seats) },
+  { label: 'Used', numeric: true, cell: (role) => role.used },
+  { label: 'Available', numeric: true, cell: (role) => role.available },
+];
+
+const licenseColumns: Column<RoleOnLicense>[] = [
+  {
+    label: 'License',
+    cell: (entry) => <a href={hrefOf('license', { licenseId: entry.licenseId })}>{entry.label}</a>,
+  },
+  { label: 'Seats', numeric: true, cell: (entry) => seatsText(entry.seats) },
+  { label: 'Used', numeric: true, cell: (entry) => entry.used },
+  { label: 'Available', numeric: true, cell: (entry) => entry.available },
+];
+
+/** The Roles page. */
+export function RolesView({ api }: PageProps) {
+  const [loaded, reload] = useLoad(async () => {
+    const licenses = (await listLicenses(api)).filter(hasSeatsForPeople);
+    const lists = await Promise.all(licenses.map((license) => listAssignments(api, license.licenseId)));
+    return rolesUse(licenses, new Map(licenses.map((license, i) => [license.licenseId, lists[i] ?? []])));
+  }, [api]);
+
+  return (
+    <>
+      <div class="panel-head">
+        <p class="muted lead">
+          Seats, use and seats still available per role, over the assignments of every CAL and design-software
+          license. A Seats count caps a role; available seats are also limited by the license's free seats.
+        </p>
+        <button type="button" class="secondary" onClick={() => void reload()}>
+          Refresh
+        </button>
+      </div>
+      {loaded.state === 'loading' && <Loading what="roles" />}
+      {loaded.state === 'error' && (
+        <ErrorText text={`The roles could not be loaded. ${errorText(loaded.error)}`} />
+      )}
+      {loaded.state === 'ready' &&
+        (loaded.data.length === 0 ? (
+          <p class="empty">No role has an assignment yet. Assign seats to roles on a CAL's page.</p>
+        ) : (
+          <>
+            <DataTable
+              caption="Seats per role"
+              columns={totalColumns}
+              rows={loaded.data}
+              rowKey={(role) => role.role}
+            />
+            <h2 class="section-title">Per license</h2>
+            {loaded.data.map((role) => (
+              <DataTable
+                key={role.role}
+                caption={`${role.role}: seats per license`}
+                columns={licenseColumns}
+                rows={role.licenses}
+                rowKey={(entry) => entry.licenseId}
+              />
+            ))}
+          </>
+        ))}
+    </>
+  );
+}
