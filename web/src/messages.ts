@@ -47,7 +47,10 @@ export function humanize(message: string, context: MessageContext = {}): string 
     return ID_WORDS[prefix] ?? 'it';
   });
   // "license this license" reads badly once the id is gone.
-  text = text.replace(/\b(license|user|server|session|assignment|activation) this \1\b/gi, 'this $1');
+  text = text.replace(
+    /\b(license|user|server|session|assignment|activation) this \1\b/gi,
+    (_, word: string) => `this ${word.toLowerCase()}`,
+  );
   text = text.replace(/(^|[.!?]\s+)this /g, (_, start: string) => `${start}This `);
   return text.replace(/"all"/g, `"${ALL_SEATS}"`);
 }

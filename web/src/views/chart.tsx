@@ -6,6 +6,18 @@ import { countOf } from '../format.js';
 import type { ChartData, Interval } from '../reports.js';
 
 const HEIGHT = 220;
+const HOUR = 3600;
+const DAY = 86_400;
+const HOUR_TICKS = [HOUR, 2 * HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR, DAY, 2 * DAY, 7 * DAY];
+const DAY_TICKS = [DAY, 2 * DAY, 7 * DAY, 14 * DAY, 28 * DAY, 91 * DAY];
+const COUNT_TICKS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000];
+
+/** `11-30` for a day, `14:00` for an hour (with the date at midnight). */
+function tickLabel(seconds: number, interval: Interval): string {
+  const iso = new Date(seconds * 1000).toISOString();
+  if (interval === 'day' || iso.slice(11, 16) === '00:00') return iso.slice(5, 10);
+  return iso.slice(11, 16);
+}
 const COLORS = { peak: '#a5410f', seats: '#1a5fd0', denied: '#b3261e' };
 
 function options(width: number, interval: Interval, range: [number, number]): uPlot.Options {
@@ -22,8 +34,15 @@ function options(width: number, interval: Interval, range: [number, number]): uP
       y: { range: (_plot, _min, max) => [0, Math.max(1, Math.ceil(max * 1.15))] },
     },
     axes: [
-      { label: interval === 'hour' ? 'Hour (UTC)' : 'Day (UTC)', labelSize: 20 },
-      { label: 'Sessions', labelSize: 20 },
+      {
+        label: interval === 'hour' ? 'Hour (UTC)' : 'Day (UTC)',
+        labelSize: 20,
+        // Ticks on whole buckets, written as the table writes them (UTC).
+        incrs: interval === 'hour' ? HOUR_TICKS : DAY_TICKS,
+        values: (_plot, splits) => splits.map((seconds) => tickLabel(seconds, interval)),
+      },
+      // Sessions and seats are whole numbers.
+      { label: 'Sessions', labelSize: 20, incrs: COUNT_TICKS },
     ],
     series: [
       {},

@@ -128,7 +128,7 @@ export function LicensesView({ api }: PageProps) {
       </p>
       {loaded.state === 'ready' && <ExpiryNotices notices={expiryNotices(all, now)} />}
       <search>
-        <form class="toolbar" aria-label="Search licenses" onSubmit={(event) => event.preventDefault()}>
+        <form class="toolbar" aria-label="Filter licenses" onSubmit={(event) => event.preventDefault()}>
           <div class="field">
             <label for="license-search">Search</label>
             <input

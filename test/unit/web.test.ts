@@ -1,0 +1,330 @@
+// The dashboard's page rules, apart from the browser: licenses (groups, sort, search, notices), messages with
+// names instead of ids, report rows and CSV, roles' availability, the route table and the session's claims.
+import { describe, expect, it } from 'vitest';
+import { PortalError } from '../../client/index.js';
+import { collectPages } from '../../web/src/data.js';
+import { daysLeftText, type License, termPosition } from '../../web/src/format.js';
+import {
+  expiryNotices,
+  groupLicenses,
+  searchLicenses,
+  sortLicenses,
+  usedHint,
+} from '../../web/src/licenses.js';
+import { errorText, humanize, NETWORK_MESSAGE } from '../../web/src/messages.js';
+import {
+  chartData,
+  filterCsv,
+  reportRange,
+  rowsWhileLicenseExisted,
+  type UsageRow,
+} from '../../web/src/reports.js';
+import { rolesUse } from '../../web/src/roles.js';
+import { hrefOf, PAGES, parseHash, tabOf, tabsFor } from '../../web/src/routes.js';
+import { sessionOf } from '../../web/src/session.js';
+
+const NOW = new Date('2026-06-15T12:00:00Z');
+
+function license(overrides: Partial<License>): License {
+  return {
+    licenseId: 'lic_aaaaaaaaaaaaaaaaaaaa',
+    accountId: 'acc_aaaaaaaaaaaaaaaaaaaa',
+    product: 'Altium NEXUS Server CAL',
+    kind: 'cal',
+    seats: 10,
+    used: 0,
+    activationCode: 'NX-AAAA-AAAA-AAAA-AAAA',
+    validFrom: '2026-01-01T00:00:00.000Z',
+    validUntil: '2027-01-01T00:00:00.000Z',
+    status: 'valid',
+    ...overrides,
+  };
+}
+
+const server = license({
+  licenseId: 'lic_server0000000000000',
+  product: 'Altium NEXUS Server',
+  kind: 'server',
+  seats: 2,
+  used: 1,
+  activationCode: 'NX-SRV1-0000-0000-0000',
+});
+const ending = license({
+  licenseId: 'lic_ending0000000000000',
+  seats: 3,
+  activationCode: 'NX-ENDS-SOON-0000-0000',
+  validUntil: '2026-06-25T00:00:00.000Z',
+});
+const ended = license({
+  licenseId: 'lic_ended00000000000000',
+  product: 'Altium NEXUS Server',
+  kind: 'server',
+  seats: 1,
+  activationCode: 'NX-OLD0-0000-0000-0000',
+  validFrom: '2020-01-01T00:00:00.000Z',
+  validUntil: '2021-01-01T00:00:00.000Z',
+  status: 'expired',
+});
+const design = license({
+  licenseId: 'lic_design0000000000000',
+  product: 'Altium NEXUS',
+  kind: 'client',
+  seats: 5,
+  activationCode: 'NX-DSGN-0000-0000-0000',
+});
+
+describe('licenses page rules', () => {
+  it('groups Server and CAL licenses under ALTIUM NEXUS SERVER and the design software apart', () => {
+    const groups = groupLicenses([design, server, ending]);
+    expect(groups.map((group) => [group.name, group.licenses.length])).toEqual([
+      ['ALTIUM NEXUS SERVER', 2],
+      ['ALTIUM NEXUS', 1],
+    ]);
+  });
+
+  it('sorts by a column either way, ties by activation code', () => {
+    const list = [server, ending, ended, design];
+    expect(sortLicenses(list, { key: 'seats', direction: 'ascending' }).map((l) => l.seats)).toEqual([
+      1, 2, 3, 5,
+    ]);
+    expect(
+      sortLicenses(list, { key: 'daysLeft', direction: 'descending' }).map((l) => l.activationCode)[3],
+    ).toBe(ended.activationCode);
+  });
+
+  it('searches every word in product, kind, status and code', () => {
+    const list = [server, ending, ended, design];
+    expect(searchLicenses(list, 'server expired')).toEqual([ended]);
+    expect(searchLicenses(list, 'ENDS-SOON')).toEqual([ending]);
+    expect(searchLicenses(list, 'design software')).toEqual([design]);
+    expect(searchLicenses(list, '  ')).toHaveLength(4);
+  });
+
+  it('says what a Server license’s Used counts', () => {
+    expect(usedHint(server)).toBe('System seat of 1 NEXUS server');
+    expect(usedHint({ ...server, used: 2 })).toBe('System seat of 2 NEXUS servers');
+    expect(usedHint({ ...server, used: 0 })).toBe('No NEXUS server holds it yet');
+  });
+
+  it('counts days left, since the end, or to the start', () => {
+    expect(daysLeftText(termPosition(ending, NOW))).toBe('10 days left');
+    expect(daysLeftText(termPosition(ended, NOW))).toBe('Ended 1991 days ago');
+    expect(daysLeftText(termPosition({ ...ending, validFrom: '2026-06-17T00:00:00Z' }, NOW))).toBe(
+      'Starts in 2 days',
+    );
+  });
+
+  it('warns about licenses ending within 30 days and those ended, by name, with how to renew', () => {
+    const notices = expiryNotices([server, ending, ended, design], NOW);
+    expect(notices.map((notice) => [notice.level, notice.title, notice.items])).toEqual([
+      [
+        'warning',
+        'A license ends within 30 days',
+        ['Altium NEXUS Server CAL NX-ENDS-SOON-0000-0000 ends in 10 days, on 2026-06-25'],
+      ],
+      [
+        'ended',
+        'A license has ended',
+        [expect.stringMatching(/^Altium NEXUS Server NX-OLD0-0000-0000-0000 ended on 2021-01-01: /)],
+      ],
+    ]);
+    expect(notices[0]?.advice).toMatch(/ask your license operator/);
+    expect(expiryNotices([server, design], NOW)).toEqual([]);
+  });
+});
+
+describe('messages', () => {
+  it('replaces ids with names and API values with the labels people see', () => {
+    const text = humanize(
+      `The numbered seats assigned on license ${ending.licenseId} would add up to more than its 3 seats; lower a number or use "all".`,
+      { license: ending },
+    );
+    expect(text).toBe(
+      'The numbered seats assigned on license Altium NEXUS Server CAL NX-ENDS-SOON-0000-0000 would add up to more than its 3 seats; lower a number or use "All available seats".',
+    );
+    expect(humanize('No session with id ses_abcdefghijklmnopqrst exists.')).toBe(
+      'No session with id this session exists.',
+    );
+    expect(humanize('License lic_zzzzzzzzzzzzzzzzzzzz has expired.')).toBe('This license has expired.');
+  });
+
+  it('writes its own sentence for the codes it knows, naming the license', () => {
+    const overcommitted = new PortalError(409, 'seats_overcommitted', `license ${ending.licenseId} …`);
+    expect(errorText(overcommitted, { license: ending })).toBe(
+      'The Seats counts of Altium NEXUS Server CAL NX-ENDS-SOON-0000-0000\'s assignments would add up to more than its 3 seats. Lower a Seats count, or choose "All available seats", which takes only seats still free.',
+    );
+    const expired = new PortalError(409, 'license_expired', `License ${ended.licenseId} has expired`);
+    expect(errorText(expired, { license: ended })).toMatch(
+      /^Altium NEXUS Server NX-OLD0-0000-0000-0000 has ended \(on 2021-01-01\), so it cannot be activated\. To renew/,
+    );
+    expect(errorText(new PortalError(429, 'rate_limited', 'x', 30))).toBe(
+      'Too many requests in a short time; try again in 30 seconds.',
+    );
+    expect(errorText(new TypeError('Failed to fetch'))).toBe(NETWORK_MESSAGE);
+    for (const code of ['forbidden', 'not_found', 'busy', 'idempotency_key_reused']) {
+      expect(errorText(new PortalError(400, code, `lic_${'a'.repeat(20)}`))).not.toMatch(/lic_|_/);
+    }
+  });
+});
+
+describe('reports', () => {
+  const rows: UsageRow[] = ['2026-06-12', '2026-06-13', '2026-06-14', '2026-06-15'].map((day, i) => ({
+    start: `${day}T00:00:00.000Z`,
+    licenseId: ending.licenseId,
+    peakSessions: i,
+    sessionsStarted: i,
+    denied: i === 2 ? 4 : 0,
+    seatHours: i,
+  }));
+
+  it('turns the form’s days into the API’s range and says what to change', () => {
+    expect(reportRange('2026-06-01', '2026-06-07', 'day')).toEqual({
+      from: '2026-06-01T00:00:00.000Z',
+      to: '2026-06-08T00:00:00.000Z',
+    });
+    expect(reportRange('2026-06-07', '2026-06-01', 'day')).toEqual({
+      error: 'To must be the same day as From or later.',
+    });
+    expect(reportRange('2026-01-01', '2026-03-01', 'hour')).toEqual({
+      error: 'A report by hour covers at most 31 days; shorten the range or choose Day.',
+    });
+    expect(reportRange('', '2026-03-01', 'day')).toEqual({ error: 'Enter both From and To dates.' });
+  });
+
+  it('keeps only buckets that end after the license began', () => {
+    const started = new Map([[ending.licenseId, { validFrom: '2026-06-13T08:00:00.000Z' }]]);
+    expect(rowsWhileLicenseExisted(rows, started, 'day').map((row) => row.start.slice(0, 10))).toEqual([
+      '2026-06-13',
+      '2026-06-14',
+      '2026-06-15',
+    ]);
+    expect(rowsWhileLicenseExisted(rows, new Map(), 'day')).toHaveLength(4);
+  });
+
+  it('charts peak sessions, seats within the term and denied sign-ins as marks', () => {
+    const data = chartData(rows, { ...ending, validFrom: '2026-06-13T08:00:00.000Z' }, 'day');
+    expect(data.xs).toEqual(rows.map((row) => Date.parse(row.start) / 1000));
+    expect(data.peak).toEqual([0, 1, 2, 3]);
+    expect(data.seats).toEqual([null, 3, 3, 3]);
+    expect(data.denied).toEqual([null, null, 4, null]);
+    expect([data.maxPeak, data.totalDenied]).toEqual([3, 4]);
+  });
+
+  it('cuts the CSV to the rows the table shows', () => {
+    const csv = `start,licenseId,peakSessions\r\n2026-06-12T00:00:00.000Z,lic_a,0\r\n2026-06-13T00:00:00.000Z,lic_a,1\r\n`;
+    expect(filterCsv(csv, (start) => start >= '2026-06-13')).toBe(
+      'start,licenseId,peakSessions\r\n2026-06-13T00:00:00.000Z,lic_a,1\r\n',
+    );
+  });
+});
+
+describe('roles', () => {
+  it('sums seats, use and what is still available per role and per license', () => {
+    const cal = { ...ending, seats: 10, used: 6 };
+    const roles = rolesUse(
+      [cal, design, ended],
+      new Map([
+        [
+          cal.licenseId,
+          [
+            {
+              assignmentId: 'a1',
+              role: 'Designers',
+              seats: 4,
+              used: 3,
+              automaticLeasing: true,
+              allowRoaming: false,
+            },
+            {
+              assignmentId: 'a2',
+              role: 'All Users',
+              seats: 'all',
+              used: 3,
+              automaticLeasing: true,
+              allowRoaming: false,
+            },
+          ],
+        ],
+        [
+          design.licenseId,
+          [
+            {
+              assignmentId: 'a3',
+              role: 'Designers',
+              seats: 2,
+              used: 0,
+              automaticLeasing: true,
+              allowRoaming: true,
+            },
+          ],
+        ],
+        [
+          ended.licenseId,
+          [
+            {
+              assignmentId: 'a4',
+              role: 'Designers',
+              seats: 1,
+              used: 0,
+              automaticLeasing: true,
+              allowRoaming: false,
+            },
+          ],
+        ],
+      ]),
+    );
+    expect(roles.map(({ role, seats, used, available }) => ({ role, seats, used, available }))).toEqual([
+      // Any seat still free of the CAL: 10 - 6.
+      { role: 'All Users', seats: 'all', used: 3, available: 4 },
+      // CAL: cap 4 - 3 used = 1; design: 2; the ended license: none.
+      { role: 'Designers', seats: 7, used: 3, available: 3 },
+    ]);
+  });
+});
+
+describe('routes', () => {
+  it('parses hashes into pages, sending unknown ones and members’ administrator pages home', () => {
+    expect(parseHash('#license/lic_abc', false)).toEqual({
+      page: 'license',
+      params: { licenseId: 'lic_abc' },
+    });
+    expect(parseHash('#reports', true)).toEqual({ page: 'reports', params: {} });
+    expect(parseHash('#reports', false)).toEqual({ page: 'licenses', params: {} });
+    expect(parseHash('#nowhere', true)).toEqual({ page: 'licenses', params: {} });
+    expect(parseHash('#license/%E0%A4%A', true)).toEqual({ page: 'licenses', params: {} });
+    expect(hrefOf('license', { licenseId: 'a/b' })).toBe('#license/a%2Fb');
+  });
+
+  it('shows tabs only for pages that exist and the user may open', () => {
+    expect(tabsFor(true).map((tab) => tab.label)).toEqual(['Licenses', 'Roles', 'Reports', 'Settings']);
+    expect(tabsFor(false).map((tab) => tab.label)).toEqual(['Licenses']);
+    expect(tabOf('license')).toBe('licenses');
+    for (const spec of Object.values(PAGES)) expect(spec.tab === null || spec.tab.length > 0).toBe(true);
+  });
+});
+
+describe('session and paging', () => {
+  const token = (claims: object) => `x.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.y`;
+
+  it('reads the role from local and Cognito claims', () => {
+    expect(sessionOf(token({ admin: 'true' }), 'a@x').role).toBe('Administrator');
+    expect(sessionOf(token({ 'custom:admin': 'true' }), 'a@x').isAdmin).toBe(true);
+    expect(sessionOf(token({ operator: true }), 'a@x').role).toBe('Operator');
+    expect(sessionOf('garbage', 'a@x')).toMatchObject({ role: 'Member', isAdmin: false });
+  });
+
+  it('gathers every page of a list', async () => {
+    const pages: Record<string, { items: number[]; nextToken: string | null }> = {
+      start: { items: [1, 2], nextToken: 'p2' },
+      p2: { items: [], nextToken: 'p3' },
+      p3: { items: [3], nextToken: null },
+    };
+    const seen: (string | undefined)[] = [];
+    const items = await collectPages(async (next) => {
+      seen.push(next);
+      return pages[next ?? 'start'] ?? { items: [], nextToken: null };
+    });
+    expect(items).toEqual([1, 2, 3]);
+    expect(seen).toEqual([undefined, 'p2', 'p3']);
+  });
+});
