@@ -1,9 +1,9 @@
 // The synthesized stack (bundling skipped): cdk-nag clean, every route with the right authorizer and function,
 // the hourly schedule, least-privilege IAM per function, the dashboard (private bucket, CloudFront, config.json)
 // and the stage/log-retention context flowing through.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -487,7 +487,7 @@ describe('dashboard', () => {
     expect(security.StrictTransportSecurity.Override).toBe(true);
   });
 
-  it('deploys web/ and a generated config.json naming the region and the app client', () => {
+  it('deploys the built dashboard (bundled, no sources) and a generated config.json naming the region and the app client', () => {
     const deployments = ofType('Custom::CDKBucketDeployment');
     expect(deployments).toHaveLength(1);
     const deployment = deployments[0]?.[1] as { Properties: any };
@@ -495,13 +495,40 @@ describe('dashboard', () => {
     expect(deployment.Properties.DistributionPaths).toEqual(['/*']);
     const keys: string[] = deployment.Properties.SourceObjectKeys;
     const assets = keys.map((key) => join(outdir, `asset.${key.replace(/\.zip$/, '')}`));
-    const index = readFileSync(join(assets[0] ?? '', 'index.html'), 'utf8');
+    const site = assets[0] ?? '';
+    const files = readdirSync(site, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => relative(site, join(entry.parentPath, entry.name)));
+    // What web/build.ts makes: the page, the script with its lazily loaded chunks, one stylesheet.
+    expect(files.filter((file) => !file.startsWith('chunks/')).sort()).toEqual([
+      'app.js',
+      'index.html',
+      'styles.css',
+    ]);
+    expect(files.some((file) => /^chunks\/.+\.js$/.test(file))).toBe(true);
+    expect(files.filter((file) => /\.(ts|tsx|map)$|tsconfig/.test(file))).toEqual([]);
+    const index = readFileSync(join(site, 'index.html'), 'utf8');
     expect(index).toContain('<script type="module" src="/app.js"></script>');
+    expect(index).toContain('<link rel="stylesheet" href="/styles.css">');
+    // Bundled and minified: no bare module imports left for the browser, no source text.
+    const scripts = files
+      .filter((file) => file.endsWith('.js'))
+      .map((file) => readFileSync(join(site, file), 'utf8'));
+    const bareImport = /(?:from|import)\s*\(?\s*["'](?:preact|uplot|openapi-fetch)/;
+    expect(scripts.filter((script) => bareImport.test(script))).toHaveLength(0);
+    const bundle = scripts.join('\n');
+    expect(bundle.split('\n').length).toBeLessThan(scripts.length * 5);
+    // Its sign-in: /config.json first, then Cognito's USER_PASSWORD_AUTH; the local token route otherwise.
+    expect(bundle).toContain('/config.json');
+    expect(bundle).toContain('USER_PASSWORD_AUTH');
+    expect(bundle).toContain('AWSCognitoIdentityProviderService.InitiateAuth');
+    expect(bundle).toContain('/v1/auth/token');
     const config = JSON.parse(readFileSync(join(assets[1] ?? '', 'config.json'), 'utf8'));
     expect(Object.keys(config).sort()).toEqual(['region', 'userPoolClientId']);
     // The client id is a deploy-time value: a marker replaced with the app client's Ref.
     const markers = deployment.Properties.SourceMarkers[1];
     expect(markers[config.userPoolClientId]).toEqual({ Ref: logicalIdOf(stack.userPoolClient) });
+    expect(markers[config.region]).toEqual({ Ref: 'AWS::Region' });
   });
 
   it('lets the app client sign in with USER_PASSWORD_AUTH and refresh tokens', () => {
