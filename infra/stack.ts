@@ -27,7 +27,7 @@ import {
   TABLE_READ_ACTIONS,
   TABLE_WRITE_ACTIONS,
 } from './constructs/access.js';
-import { builtDashboard, Dashboard } from './constructs/dashboard.js';
+import { Dashboard } from './constructs/dashboard.js';
 import { PortalFunction } from './constructs/portal-function.js';
 
 export interface LicensePortalStackProps extends StackProps {
@@ -282,7 +282,6 @@ export class LicensePortalStack extends Stack {
     this.dashboard = new Dashboard(this, 'Dashboard', {
       api: this.api,
       userPoolClientId: this.userPoolClient.userPoolClientId,
-      webRoot: builtDashboard(),
       logRetention,
       ...(props.dashboardDomain ? { domain: props.dashboardDomain } : {}),
     });

@@ -1,5 +1,5 @@
 // The dashboard in AWS: web/ in a private S3 bucket behind CloudFront, with /v1/* sent to the HTTP API on the same origin.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
@@ -25,8 +25,11 @@ export interface DashboardProps {
   api: apigw.IHttpApi;
   /** The app client the page signs in with (USER_PASSWORD_AUTH); its ID tokens are what the API accepts. */
   userPoolClientId: string;
-  /** The folder deployed to the bucket: the built dashboard (see builtDashboard). */
-  webRoot: string;
+  /**
+   * The folder deployed to the bucket. Default: the dashboard built from web/src now (web/build.ts), in a
+   * temporary folder that goes once CDK has copied it into the cloud assembly.
+   */
+  webRoot?: string;
   logRetention: logs.RetentionDays;
   /** A custom domain for the dashboard, with its ACM certificate (in us-east-1, as CloudFront requires). */
   domain?: { name: string; certificateArn: string };
@@ -176,9 +179,11 @@ export class Dashboard extends Construct {
       }),
     );
 
+    // Built at synth, also when Lambda bundling is skipped, so every synth deploys the current web/src.
+    const built = props.webRoot ? null : builtDashboard();
     this.deployment = new s3deploy.BucketDeployment(this, 'Deployment', {
       sources: [
-        s3deploy.Source.asset(props.webRoot),
+        s3deploy.Source.asset(props.webRoot ?? built ?? ''),
         // Generated at deploy time (tokens resolved by CloudFormation): the page signs in with this client.
         s3deploy.Source.jsonData(CONFIG_OBJECT_KEY, {
           region: stack.region,
@@ -195,6 +200,10 @@ export class Dashboard extends Construct {
       role: deployRole,
       logGroup: deployLogs,
     });
+    // The asset was copied into the cloud assembly as the deployment bound it, unless staging is off (then the
+    // assembly points at the folder itself, which must stay).
+    if (built && !this.node.tryGetContext('aws:cdk:disable-asset-staging'))
+      rmSync(built, { recursive: true, force: true });
     acknowledgeDeploymentGrants(deployRole);
     // The singleton function sits at the stack's root, not under this construct.
     const handler = stack.node.tryFindChild(`Custom::CDKBucketDeployment${DEPLOYMENT_HANDLER_UUID}`);
@@ -238,11 +247,7 @@ function acknowledgeDeploymentGrants(role: iam.Role): void {
   }
 }
 
-/**
- * Builds the dashboard (web/build.ts: esbuild, minified) into a new temporary folder and returns it, for
- * Source.asset. Done at synth, also when Lambda bundling is skipped, so every synth deploys the current web/src;
- * CDK copies the folder into the cloud assembly (content-hashed) right away.
- */
+/** Builds the dashboard (web/build.ts: esbuild, minified) into a new temporary folder and returns the folder. */
 export function builtDashboard(): string {
   const dir = mkdtempSync(join(tmpdir(), 'portal-dashboard-'));
   writeSite(buildSiteSync(), dir);
