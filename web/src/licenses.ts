@@ -92,6 +92,7 @@ export function usedHint(license: Pick<License, 'kind' | 'used' | 'seats'>): str
     if (license.used === 0) return 'No NEXUS server holds it yet';
     return `System seat of ${countOf(license.used, 'NEXUS server')}`;
   }
+  if (license.used === 0) return 'Nobody holds a seat now';
   return license.used === 1 ? '1 person signed in' : `${license.used} people signed in`;
 }
 

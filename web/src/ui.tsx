@@ -163,7 +163,8 @@ export function DataTable<T>(props: {
                   }
                   data-label={column.hiddenLabel ? undefined : column.label}
                 >
-                  {column.cell(row)}
+                  {/* One box per cell, so that on phones the label and the value are the two sides of a row. */}
+                  <span class="cell">{column.cell(row)}</span>
                 </td>
               ))}
             </tr>
