@@ -39,12 +39,13 @@ let configured: BearerVerifier[] | null = null;
 
 /** The verifiers of this deployment, from COGNITO_ISSUER, COGNITO_CLIENT_ID and the server-credential secret. */
 function deployedVerifiers(): BearerVerifier[] {
+  // Server tokens first: they are checked without the network; a Cognito token (RS256) fails there at once.
   configured ??= [
+    serverTokenVerifier(serverKeys),
     cognitoIdTokenVerifier({
       issuer: requiredEnv('COGNITO_ISSUER'),
       clientId: requiredEnv('COGNITO_CLIENT_ID'),
     }),
-    serverTokenVerifier(serverKeys),
   ];
   return configured;
 }
