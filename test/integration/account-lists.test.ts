@@ -54,7 +54,7 @@ async function walk(path: string, items: string, limit: number): Promise<any[]> 
   let nextToken: string | null = null;
   for (let pages = 0; pages < 100; pages++) {
     const separator = path.includes('?') ? '&' : '?';
-    const res = await portal.call(
+    const res: { status: number; text: string; body: any } = await portal.call(
       'GET',
       `${path}${separator}limit=${limit}${nextToken ? `&nextToken=${encodeURIComponent(nextToken)}` : ''}`,
       { token: acme.admin.token },
