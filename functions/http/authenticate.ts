@@ -43,7 +43,7 @@ export function loadCaller(subject: Subject, store: PrincipalStore): Promise<Cal
 
 const SIGN_IN_FIRST = 'Sign in first: send authorization: Bearer <token>.';
 const NO_LONGER_VALID =
-  'This token no longer names an enabled user, or a server with a valid credential, of an existing account; sign in again.';
+  'This token no longer names an enabled user, or a server with a valid credential, of an existing account; sign in again, or exchange a valid credential for a new server token.';
 
 /**
  * The caller of a request to a route of `rule` (its access, and what a server token may do there), from the

@@ -196,6 +196,9 @@ async function main(argv: string[]): Promise<number> {
     process.env.LOCAL_JWT_SECRET ||= randomBytes(32).toString('base64url');
     process.env.PAGE_TOKEN_SECRET ||= randomBytes(32).toString('base64url');
     process.env.SERVER_CREDENTIAL_SECRET ||= randomBytes(32).toString('base64url');
+    // The authorizer's Cognito side: a pool that does not exist; only its server-token side can pass locally.
+    process.env.COGNITO_ISSUER ||= 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_local';
+    process.env.COGNITO_CLIENT_ID ||= 'local-client';
     resetConfig();
     const client = new DynamoDBClient({
       endpoint,
