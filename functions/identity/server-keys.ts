@@ -14,11 +14,7 @@ export interface ServerKeys {
   token: Uint8Array;
 }
 
-const readSecret = secretKeyReader({
-  localVariable: 'SERVER_CREDENTIAL_SECRET',
-  arnVariable: 'SERVER_CREDENTIAL_SECRET_ARN',
-  purpose: 'hash server credentials and sign server tokens',
-});
+let readSecret: (() => Promise<Uint8Array>) | null = null;
 
 /** Derives one 32-byte key for `label` from the secret (HKDF-SHA-256, no salt: the secret is random already). */
 function derive(secret: Uint8Array, label: string): Uint8Array {
@@ -32,6 +28,12 @@ let derived: { secret: Uint8Array; keys: ServerKeys } | null = null;
  * Rejects naming both variables when neither is set. Rotating the secret revokes every credential and token.
  */
 export async function serverKeys(): Promise<ServerKeys> {
+  // Made on first use, so a bundle that never asks leaves the reader and the Secrets Manager client out.
+  readSecret ??= secretKeyReader({
+    localVariable: 'SERVER_CREDENTIAL_SECRET',
+    arnVariable: 'SERVER_CREDENTIAL_SECRET_ARN',
+    purpose: 'hash server credentials and sign server tokens',
+  });
   const secret = await readSecret();
   if (derived?.secret !== secret) {
     derived = {
