@@ -6,6 +6,8 @@ import {
   SERVER_TOKEN_FAILURES_PER_ADDRESS,
   SERVER_TOKEN_FAILURES_PER_CREDENTIAL,
 } from '../../domain/rate-limit.js';
+import { serverKeys } from '../../functions/identity/server-keys.js';
+import { issueServerToken } from '../../functions/identity/server-tokens.js';
 import { startTestPortal, type TestAccount, type TestPortal } from '../support/portal.js';
 import { auditRecords, createCredential, exchange, registerServer, serverToken } from '../support/servers.js';
 
@@ -135,6 +137,28 @@ describe('the credential lifecycle', () => {
       const res = await portal.call(method, path, { token });
       expect(res.status, `${method} ${path}`).toBe(403);
       expect(res.body.error.code).toBe('forbidden');
+    }
+  });
+});
+
+describe('forged and stale server tokens', () => {
+  it('answer 401: another key, a credential of another server, an expired token', async () => {
+    const serverId = await registerServer(portal, acme, 'nexus-forged', [serverLicense]);
+    const otherServer = await registerServer(portal, acme, 'nexus-forged-2', [serverLicense]);
+    const { credentialId } = await createCredential(portal, acme, serverId);
+    const { token: key } = await serverKeys();
+    const claims = { credentialId, serverId, accountId: acme.accountId };
+    // The right key: this one works (the forgeries below differ in one thing each).
+    expect((await status(await issueServerToken(claims, key, new Date()), serverId)).status).toBe(200);
+    const forged = [
+      await issueServerToken(claims, new TextEncoder().encode(process.env.LOCAL_JWT_SECRET), new Date()),
+      await issueServerToken({ ...claims, serverId: otherServer }, key, new Date()),
+      await issueServerToken({ ...claims, accountId: stranger.accountId }, key, new Date()),
+      await issueServerToken(claims, key, new Date(Date.now() - 2 * 3600_000)),
+    ];
+    for (const token of forged) {
+      expectUnauthorized(await status(token, serverId));
+      expectUnauthorized(await status(token, otherServer));
     }
   });
 });
