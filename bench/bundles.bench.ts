@@ -32,6 +32,8 @@ const SAMPLE: Record<FunctionName, string> = {
   sessions: 'http/heartbeat',
   assignments: 'http/listRoles',
   reports: 'http/usageReport',
+  credentials: 'http/issueServerToken',
+  authorizer: 'authorizer/server-token',
   scheduled: 'scheduled/hourly',
 };
 
@@ -44,6 +46,9 @@ const LAMBDA_ENV = {
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   // In Lambda the key comes from Secrets Manager once per cold start; here it is given, as locally.
   PAGE_TOKEN_SECRET: 'bench-page-token-key',
+  SERVER_CREDENTIAL_SECRET: 'bench-server-credential-key',
+  COGNITO_ISSUER: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_bench',
+  COGNITO_CLIENT_ID: 'bench-client',
 };
 
 function median(values: number[]): number {
@@ -103,7 +108,7 @@ export async function run(): Promise<void> {
     });
 
   const out = mkdtempSync(join(tmpdir(), 'portal-bundles-'));
-  const names: FunctionName[] = [...DEPLOYED_GROUPS, 'scheduled'];
+  const names: FunctionName[] = [...DEPLOYED_GROUPS, 'authorizer', 'scheduled'];
   const rows: string[][] = [];
   let failures = 0;
   try {

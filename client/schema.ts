@@ -66,6 +66,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/auth/server-token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Exchange a NEXUS server's credential secret for a short-lived server token
+         * @description No token needed; deployed in AWS too. The token acts for the credential's server only (listing, license detail, its status, acquisitions, license files, its users' sign-ins, heartbeats, sign-outs and roaming) and answers 401 from the request after its credential is revoked or its server deleted. A wrong, garbled or revoked secret answers 401. Failed exchanges are counted per credential (10 within 15 minutes) and per source address (50 within 15 minutes); past either, every exchange answers 429 `rate_limited` until the window has passed.
+         *
+         *     Access: anyone, no token.
+         */
+        post: operations["issueServerToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/accounts": {
         parameters: {
             query?: never;
@@ -78,6 +100,8 @@ export interface paths {
         /**
          * Create a customer account
          * @description Access: back-office operators.
+         *
+         *     A NEXUS server's own token answers 403.
          */
         post: operations["createAccount"];
         delete?: never;
@@ -100,6 +124,8 @@ export interface paths {
          * @description Every user is also in the built-in role `All Users`. An email taken in any account answers 409 `email_taken`; an unknown account 404.
          *
          *     Access: back-office operators.
+         *
+         *     A NEXUS server's own token answers 403.
          */
         post: operations["createUser"];
         delete?: never;
@@ -122,6 +148,8 @@ export interface paths {
          * @description `termMonths` defaults to 12 and counts calendar months, clamped to the month's end; `validFrom` defaults to now and may be in the past. A new CAL gets an `All Users` assignment of all its seats unless the account's `autoAssignAllUsers` is false.
          *
          *     Access: back-office operators.
+         *
+         *     A NEXUS server's own token answers 403.
          */
         post: operations["issueLicense"];
         delete?: never;
@@ -144,6 +172,8 @@ export interface paths {
          * @description The same license (same id, activation code and assignments) becomes valid `termMonths` (default 12) longer.
          *
          *     Access: back-office operators.
+         *
+         *     A NEXUS server's own token answers 403.
          */
         post: operations["renewLicense"];
         delete?: never;
@@ -166,6 +196,8 @@ export interface paths {
          * @description Answers the changes THIS run made. `now` runs it as of that time (honoured by the local runtime only); a `now` earlier than the latest run's answers 400. One run works at a time: another answers 503 `busy`. A run that reaches its time budget answers `"complete": false`; the next run finishes the rest.
          *
          *     Access: back-office operators.
+         *
+         *     A NEXUS server's own token answers 403.
          */
         post: operations["hourlyCheck"];
         delete?: never;
@@ -186,6 +218,8 @@ export interface paths {
          * @description Only the caller's account. Paged: `limit` and `nextToken`.
          *
          *     Access: any user of an account.
+         *
+         *     A NEXUS server's own token may call it too.
          */
         get: operations["listLicenses"];
         put?: never;
@@ -208,6 +242,8 @@ export interface paths {
          * @description A license of another account answers 404, exactly as one that does not exist.
          *
          *     Access: any user of an account.
+         *
+         *     A NEXUS server's own token may call it too.
          */
         get: operations["getLicense"];
         put?: never;
@@ -254,6 +290,8 @@ export interface paths {
          * @description An expired license answers 409 `license_expired`. Send an `idempotency-key` header to make a retry safe: it returns the same activation and the byte-identical file.
          *
          *     Access: an administrator of the account.
+         *
+         *     A NEXUS server's own token answers 403.
          */
         post: operations["activateLicense"];
         delete?: never;
@@ -274,6 +312,8 @@ export interface paths {
          * @description The file as text; verifying it needs only the file and the public keys of `GET /v1/keys`.
          *
          *     Access: an administrator of the account.
+         *
+         *     A NEXUS server's own token answers 403.
          */
         get: operations["downloadAlf"];
         put?: never;
@@ -291,11 +331,21 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * The account's NEXUS servers with their licensing state
+         * @description In server id order; a server being deleted is not listed. `state` is that of `GET /v1/servers/{serverId}/status`. Paged: `limit` and `nextToken`.
+         *
+         *     Access: an administrator of the account.
+         *
+         *     A NEXUS server's own token answers 403.
+         */
+        get: operations["listServers"];
         put?: never;
         /**
          * Register a NEXUS server
          * @description Access: an administrator of the account.
+         *
+         *     A NEXUS server's own token answers 403.
          */
         post: operations["registerServer"];
         delete?: never;
@@ -319,6 +369,8 @@ export interface paths {
          * @description When it has answered, no session of that server holds a seat, sign-ins that raced with it included.
          *
          *     Access: an administrator of the account.
+         *
+         *     A NEXUS server's own token answers 403.
          */
         delete: operations["deleteServer"];
         options?: never;
@@ -340,6 +392,8 @@ export interface paths {
          * @description All or nothing: a Server license with no free seat answers 409 `seats_exhausted`, an expired one 409 `license_expired`, and nothing of the request is acquired. Acquiring a license the server holds again takes nothing. CAL and client seats are taken by sessions, never by acquisition.
          *
          *     Access: an administrator of the account.
+         *
+         *     A NEXUS server's own token may call it for its own server only; another server's id answers 404.
          */
         post: operations["acquireLicenses"];
         delete?: never;
@@ -358,6 +412,8 @@ export interface paths {
         /**
          * Licensing state of a server
          * @description Access: an administrator of the account.
+         *
+         *     A NEXUS server's own token may call it for its own server only; another server's id answers 404.
          */
         get: operations["serverStatus"];
         put?: never;
@@ -382,9 +438,67 @@ export interface paths {
          * @description The body is the .alf text. Importing acquires the license for the server exactly as an acquisition does; the host in the file is informational. A file with any byte changed, an unknown key, another account's file, or garbage answers 400 `invalid_license_file`, and nothing is imported.
          *
          *     Access: an administrator of the account.
+         *
+         *     A NEXUS server's own token may call it for its own server only; another server's id answers 404.
          */
         post: operations["importLicenseFile"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/servers/{serverId}/credentials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A server's credentials that are not revoked (never their secrets)
+         * @description `lastUsedAt` is when the secret was last exchanged for a token (null: never). Oldest first. Paged: `limit` and `nextToken`.
+         *
+         *     Access: an administrator of the account.
+         *
+         *     A NEXUS server's own token answers 403.
+         */
+        get: operations["listCredentials"];
+        put?: never;
+        /**
+         * Create a credential for a NEXUS server: its own revocable secret, shown this once
+         * @description The NEXUS server keeps `secret` in its configuration instead of a person's password and exchanges it for a server token with `POST /v1/auth/server-token`. The portal stores only a hash of it: it cannot be shown again.
+         *
+         *     Access: an administrator of the account.
+         *
+         *     A NEXUS server's own token answers 403.
+         */
+        post: operations["createCredential"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/servers/{serverId}/credentials/{credentialId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke a credential: its secret and every token issued from it answer 401 from now on
+         * @description A credential already revoked answers 404.
+         *
+         *     Access: an administrator of the account.
+         *
+         *     A NEXUS server's own token answers 403.
+         */
+        delete: operations["revokeCredential"];
         options?: never;
         head?: never;
         patch?: never;
@@ -404,6 +518,8 @@ export interface paths {
          * @description `product` defaults to the product of `licenseId`, else `Altium NEXUS Server CAL`. Order of checks: 404 (server, user, license), 403 `user_disabled`, 403 `server_unlicensed`, then the seat rules: 409 `seats_exhausted` when no seat is free for any of the user's roles. In `admin_only` or `lapsed` the server admits one live session at a time, of an administrator. An expired session never keeps anyone out.
          *
          *     Access: an administrator of the account.
+         *
+         *     A NEXUS server's own token may call it for its own server only; another server's id answers 404.
          */
         post: operations["signIn"];
         delete?: never;
@@ -426,6 +542,8 @@ export interface paths {
          * @description `expiresAt` becomes now + the account's session timeout, capped at the license's `validUntil`. An expired live session is revived; an ended one answers 404. No body is needed (an empty JSON object is accepted and ignored).
          *
          *     Access: an administrator of the account.
+         *
+         *     A NEXUS server's own token may call it for its own server's sessions only; another server's session answers 404.
          */
         post: operations["heartbeat"];
         delete?: never;
@@ -449,6 +567,8 @@ export interface paths {
          * @description An ended session answers 404.
          *
          *     Access: an administrator of the account.
+         *
+         *     A NEXUS server's own token may call it for its own server's sessions only; another server's session answers 404.
          */
         delete: operations["endSession"];
         options?: never;
@@ -470,11 +590,15 @@ export interface paths {
          * @description `roamingUntil` = now + `days` (1-30), capped at the license's `validUntil`. Only a design-software session whose assignment has `allowRoaming` may roam; otherwise 409 `roaming_not_allowed`.
          *
          *     Access: an administrator of the account.
+         *
+         *     A NEXUS server's own token may call it for its own server's sessions only; another server's session answers 404.
          */
         post: operations["startRoaming"];
         /**
          * Return a roaming seat early
          * @description Access: an administrator of the account.
+         *
+         *     A NEXUS server's own token may call it for its own server's sessions only; another server's session answers 404.
          */
         delete: operations["endRoaming"];
         options?: never;
@@ -494,8 +618,34 @@ export interface paths {
          * @description Paged: `limit` and `nextToken`.
          *
          *     Access: an administrator of the account.
+         *
+         *     A NEXUS server's own token answers 403.
          */
         get: operations["listLicenseSessions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The account's live sessions, newest first (the Sessions page)
+         * @description Rows as those of a license's sessions plus `licenseId` and `product`; the administrative connection of a server is listed too. `serverId`, `userId` and `licenseId` keep only the sessions they name. Paged: `limit` and `nextToken`; a page may hold fewer rows than `limit` while `nextToken` is not null.
+         *
+         *     Access: an administrator of the account.
+         *
+         *     A NEXUS server's own token answers 403.
+         */
+        get: operations["listSessions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -516,6 +666,8 @@ export interface paths {
          * @description Paged: `limit` and `nextToken`.
          *
          *     Access: an administrator of the account.
+         *
+         *     A NEXUS server's own token answers 403.
          */
         get: operations["listAssignments"];
         put?: never;
@@ -524,6 +676,8 @@ export interface paths {
          * @description A number is a cap, not a reservation. The numbers of one license's assignments never add up to more than its seats (409 `seats_overcommitted`); `"all"` means any seat still free and is left out of that sum.
          *
          *     Access: an administrator of the account.
+         *
+         *     A NEXUS server's own token answers 403.
          */
         post: operations["createAssignment"];
         delete?: never;
@@ -545,12 +699,16 @@ export interface paths {
          * @description Lowering a cap below its use ends no session: new sign-ins through it wait until use is under the cap.
          *
          *     Access: an administrator of the account.
+         *
+         *     A NEXUS server's own token answers 403.
          */
         put: operations["replaceAssignment"];
         post?: never;
         /**
          * Delete an assignment (ends no session)
          * @description Access: an administrator of the account.
+         *
+         *     A NEXUS server's own token answers 403.
          */
         delete: operations["deleteAssignment"];
         options?: never;
@@ -568,11 +726,15 @@ export interface paths {
         /**
          * License manager settings of the account
          * @description Access: an administrator of the account.
+         *
+         *     A NEXUS server's own token answers 403.
          */
         get: operations["getSettings"];
         /**
          * Change the license manager settings (either field or both)
          * @description Access: an administrator of the account.
+         *
+         *     A NEXUS server's own token answers 403.
          */
         put: operations["putSettings"];
         post?: never;
@@ -594,6 +756,8 @@ export interface paths {
          * @description Summed over the role's assignments of licenses valid now.
          *
          *     Access: an administrator of the account.
+         *
+         *     A NEXUS server's own token answers 403.
          */
         get: operations["listRoles"];
         put?: never;
@@ -616,6 +780,8 @@ export interface paths {
          * @description One row per CAL and design-software license of the account (or the one `licenseId`) per bucket, zeros included; not paged. `interval=hour` allows a range up to 31 days, `day` up to 366; otherwise 400.
          *
          *     Access: an administrator of the account.
+         *
+         *     A NEXUS server's own token answers 403.
          */
         get: operations["usageReport"];
         put?: never;
@@ -634,6 +800,29 @@ export interface components {
         Account: {
             accountId: string;
             name: string;
+        };
+        /** @description A live session of the account: who, on which server, with which license, since when. */
+        AccountSession: {
+            sessionId: string;
+            userId: string;
+            /** @description The user’s email at sign-in. */
+            email: string;
+            serverId: string;
+            /** @description The NEXUS server’s host name. */
+            hostName: string;
+            machineId: string;
+            /** @description The clients sharing this seat from one machine. */
+            clients: ("browser" | "design_client")[];
+            /** Format: date-time */
+            startedAt: string;
+            durationSeconds: number;
+            /** Format: date-time */
+            expiresAt: string;
+            /** @description While roaming, the seat is held without heartbeats until then; else null. */
+            roamingUntil: string | null;
+            licenseId: string;
+            /** @enum {string} */
+            product: "Altium NEXUS Server" | "Altium NEXUS Server CAL" | "Altium NEXUS";
         };
         /** @description An activation: the signed .alf file of a license for a host. */
         Activation: {
@@ -658,6 +847,14 @@ export interface components {
             used: number;
             automaticLeasing: boolean;
             allowRoaming: boolean;
+        };
+        /** @description A server's credential (never its secret). */
+        Credential: {
+            credentialId: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description When the secret was last exchanged for a server token; null: never. */
+            lastUsedAt: string | null;
         };
         /** @description Every error the portal itself answers has this body (API.md). */
         Error: {
@@ -757,6 +954,26 @@ export interface components {
             /** @description While roaming, the seat is held without heartbeats until then; else null. */
             roamingUntil: string | null;
         };
+        /** @description A NEXUS server of the account and its licensing state. */
+        ListedServer: {
+            serverId: string;
+            hostName: string;
+            /**
+             * @description `unlicensed`: never held a valid Server license; `licensed`: a valid Server license and a valid CAL in the account; `admin_only`: a valid Server license, no valid CAL; `lapsed`: every Server license it held has expired.
+             * @enum {string}
+             */
+            state: "unlicensed" | "licensed" | "admin_only" | "lapsed";
+            /** Format: date-time */
+            createdAt: string;
+        };
+        /** @description A server's new credential, with its secret. */
+        NewCredential: {
+            credentialId: string;
+            /** @description `<credentialId>.<random>`: keep it in the NEXUS server's configuration. Shown this once; the portal keeps only a hash. */
+            secret: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
         /** @description Seat availability and use of a role, over its assignments. */
         RoleUse: {
             role: string;
@@ -781,6 +998,16 @@ export interface components {
             serverLicenseIds: string[];
             /** @description CAL licenses of the account valid now. */
             validCalLicenseIds: string[];
+        };
+        /** @description A NEXUS server's own bearer token: send it as `authorization: Bearer <accessToken>`; exchange the secret again when it expires. */
+        ServerToken: {
+            accessToken: string;
+            /** @constant */
+            tokenType: "Bearer";
+            /** @description Seconds until the token expires. */
+            expiresIn: number;
+            /** @description The server the token acts for. */
+            serverId: string;
         };
         /** @description A live session holding a seat. */
         Session: {
@@ -1134,6 +1361,44 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Token"];
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            431: components["responses"]["HeaderTooLarge"];
+        };
+    };
+    issueServerToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "secret": "crd_7k2m4q8r3t5v6w9x1y2z.q3XoN9bq1y7dT2mVf5gKc8jR0wLh4sPz6uEa1iYb3nQ"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The credential's secret, `<credentialId>.<random>`. */
+                    secret: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerToken"];
                 };
             };
             400: components["responses"]["InvalidRequest"];
@@ -1564,6 +1829,39 @@ export interface operations {
             431: components["responses"]["HeaderTooLarge"];
         };
     };
+    listServers: {
+        parameters: {
+            query?: {
+                /** @description Page size: at most this many items; a page may hold fewer while nextToken is not null. */
+                limit?: number;
+                /** @description The nextToken of the previous page, as it was answered; absent for the first page. */
+                nextToken?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        servers: components["schemas"]["ListedServer"][];
+                        /** @description Pass it as ?nextToken= to get the next page; null on the last page. */
+                        nextToken: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            431: components["responses"]["HeaderTooLarge"];
+        };
+    };
     registerServer: {
         parameters: {
             query?: never;
@@ -1824,6 +2122,117 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             431: components["responses"]["HeaderTooLarge"];
             503: components["responses"]["Busy"];
+        };
+    };
+    listCredentials: {
+        parameters: {
+            query?: {
+                /** @description Page size: at most this many items; a page may hold fewer while nextToken is not null. */
+                limit?: number;
+                /** @description The nextToken of the previous page, as it was answered; absent for the first page. */
+                nextToken?: string;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the server.
+                 * @example srv_3h5j7k9m2n4p6q8r1s3t
+                 */
+                serverId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        credentials: components["schemas"]["Credential"][];
+                        /** @description Pass it as ?nextToken= to get the next page; null on the last page. */
+                        nextToken: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            431: components["responses"]["HeaderTooLarge"];
+        };
+    };
+    createCredential: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the server.
+                 * @example srv_3h5j7k9m2n4p6q8r1s3t
+                 */
+                serverId: string;
+            };
+            cookie?: never;
+        };
+        /** @description Ignored: send no body or `{}`. */
+        requestBody?: {
+            content: {
+                /** @example {} */
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NewCredential"];
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            431: components["responses"]["HeaderTooLarge"];
+        };
+    };
+    revokeCredential: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the server.
+                 * @example srv_3h5j7k9m2n4p6q8r1s3t
+                 */
+                serverId: string;
+                /**
+                 * @description Id of the credential.
+                 * @example crd_3h5j7k9m2n4p6q8r1s3t
+                 */
+                credentialId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            431: components["responses"]["HeaderTooLarge"];
         };
     };
     signIn: {
@@ -2090,6 +2499,45 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            431: components["responses"]["HeaderTooLarge"];
+        };
+    };
+    listSessions: {
+        parameters: {
+            query?: {
+                /** @description Page size: at most this many items; a page may hold fewer while nextToken is not null. */
+                limit?: number;
+                /** @description The nextToken of the previous page, as it was answered; absent for the first page. */
+                nextToken?: string;
+                /** @description Only the sessions of this server. */
+                serverId?: string;
+                /** @description Only the sessions of this user. */
+                userId?: string;
+                /** @description Only the sessions of this license. */
+                licenseId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        sessions: components["schemas"]["AccountSession"][];
+                        /** @description Pass it as ?nextToken= to get the next page; null on the last page. */
+                        nextToken: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             431: components["responses"]["HeaderTooLarge"];
         };
     };

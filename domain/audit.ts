@@ -44,3 +44,18 @@ export interface AuditRecord {
   targetId: string;
   details: Record<string, unknown>;
 }
+
+/**
+ * The actor of a change made by `caller` (API.md "actor":{"type":"user"|"operator"|"server"|"system","id"}): a
+ * user or operator by its user id, a NEXUS server with its own token by its server id.
+ */
+export function actorOf(
+  caller:
+    | { kind: 'user'; userId: string }
+    | { kind: 'operator'; userId: string }
+    | { kind: 'server'; serverId: string },
+): AuditActor {
+  return caller.kind === 'server'
+    ? { type: 'server', id: caller.serverId }
+    : { type: caller.kind, id: caller.userId };
+}

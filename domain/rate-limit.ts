@@ -58,3 +58,26 @@ export function windowStep(counter: WindowCounter | null, nowSeconds: number, ru
 export function retryAfterSeconds(windowEnd: number, nowSeconds: number): number {
   return Math.max(1, Math.ceil(windowEnd - nowSeconds));
 }
+
+/**
+ * Failed server-token exchanges (`POST /v1/auth/server-token`) per credential: 10 within 15 minutes, then every
+ * exchange of that credential (the right secret too) until the window has passed, as the local sign-in limit.
+ * A secret holds 256 random bits, so this is not what keeps guessing out; it keeps one broken or hostile client
+ * from hammering a credential. API.md "failures are counted per credential and per source address (429 past
+ * the README's limit)".
+ */
+export const SERVER_TOKEN_FAILURES_PER_CREDENTIAL: RateLimit = {
+  name: 'server-token-credential',
+  limit: 10,
+  windowSeconds: 15 * 60,
+};
+
+/**
+ * Failed server-token exchanges per source address: 50 within 15 minutes. Higher than per credential because
+ * a company's NEXUS servers may share one NAT address; a client trying many credential ids is stopped here.
+ */
+export const SERVER_TOKEN_FAILURES_PER_ADDRESS: RateLimit = {
+  name: 'server-token-address',
+  limit: 50,
+  windowSeconds: 15 * 60,
+};

@@ -1,6 +1,7 @@
 // Builds the OpenAPI 3.1 document from the route table and its zod schemas: no hand-kept copy to drift.
 import * as z from 'zod/mini';
 import type { ErrorCode } from '../../domain/errors.js';
+import type { ServerTokenUse } from '../../domain/identity.js';
 import { STATUS_OF } from '../http/errors.js';
 import { type Access, GROUP_DESCRIPTIONS, type Group, type RouteSpec, routeList } from './routes.js';
 import { documentedAs, errorResponse } from './schemas.js';
@@ -64,6 +65,16 @@ const ACCESS_TEXT: Record<Access, string> = {
   operator: 'Access: back-office operators.',
 };
 
+/** What a NEXUS server's own token may do on a route (the route table's `serverToken`), as the document says it. */
+const SERVER_TOKEN_TEXT: Record<ServerTokenUse | 'none', string> = {
+  account: "A NEXUS server's own token may call it too.",
+  ownServer:
+    "A NEXUS server's own token may call it for its own server only; another server's id answers 404.",
+  ownSessions:
+    "A NEXUS server's own token may call it for its own server's sessions only; another server's session answers 404.",
+  none: "A NEXUS server's own token answers 403.",
+};
+
 /** Example path ids by parameter name; a new id parameter gets one derived from its name. */
 const ID_PREFIXES: Record<string, string> = {
   accountId: 'acc',
@@ -73,6 +84,7 @@ const ID_PREFIXES: Record<string, string> = {
   activationId: 'act',
   assignmentId: 'asg',
   userId: 'usr',
+  credentialId: 'crd',
 };
 
 function idExample(name: string): string {
@@ -324,7 +336,13 @@ export function buildOpenApiDocument(options: {
     const operation: JsonSchema = {
       operationId: spec.id,
       summary: spec.summary,
-      description: [spec.description, ACCESS_TEXT[spec.access]].filter(Boolean).join('\n\n'),
+      description: [
+        spec.description,
+        ACCESS_TEXT[spec.access],
+        spec.access === 'public' ? undefined : SERVER_TOKEN_TEXT[spec.serverToken ?? 'none'],
+      ]
+        .filter(Boolean)
+        .join('\n\n'),
       tags: [spec.group],
       ...(params.length ? { parameters: params } : {}),
       ...(requestBody ? { requestBody } : {}),
@@ -332,6 +350,7 @@ export function buildOpenApiDocument(options: {
       ...(spec.access === 'public' ? { security: [] } : {}),
       ...(spec.localOnly ? { 'x-local-only': true } : {}),
       'x-access': spec.access,
+      ...(spec.access === 'public' ? {} : { 'x-server-token': spec.serverToken ?? 'none' }),
     };
     const pathItem = paths[spec.path] ?? {};
     pathItem[spec.method.toLowerCase()] = operation;
@@ -360,7 +379,7 @@ export function buildOpenApiDocument(options: {
           scheme: 'bearer',
           bearerFormat: 'JWT',
           description:
-            'A token of POST /v1/auth/token (local runtime) or a Cognito ID token (AWS): `authorization: Bearer <token>`.',
+            "A user's token (POST /v1/auth/token locally, a Cognito ID token in AWS) or a NEXUS server's own token (POST /v1/auth/server-token): `authorization: Bearer <token>`.",
         },
       },
       schemas: Object.fromEntries(Object.entries(components).sort(([a], [b]) => a.localeCompare(b))),

@@ -1,7 +1,7 @@
 // The one route table: the local runtime serves it and the CDK stack deploys it, so no route exists in one only.
 import type { z } from 'zod/mini';
 import type { ErrorCode } from '../../domain/errors.js';
-import type { RouteAccess } from '../../domain/identity.js';
+import type { RouteAccess, ServerTokenUse } from '../../domain/identity.js';
 import { USAGE_COLUMNS } from '../../domain/usage.js';
 import * as s from './schemas.js';
 
@@ -22,6 +22,7 @@ export const GROUPS = [
   'sessions',
   'assignments',
   'reports',
+  'credentials',
 ] as const;
 export type Group = (typeof GROUPS)[number];
 
@@ -39,6 +40,8 @@ export const GROUP_DESCRIPTIONS: Record<Group, string> = {
   assignments:
     'Seats of CAL and design-software licenses assigned to roles, and the license manager settings.',
   reports: 'Current and historical license usage.',
+  credentials:
+    "NEXUS servers' own credentials, and the short-lived server tokens a NEXUS server exchanges its secret for.",
 };
 
 type Schema = z.core.$ZodType;
@@ -75,6 +78,11 @@ export interface RouteSpec {
   path: string;
   group: Group;
   access: Access;
+  /**
+   * What a NEXUS server's own token may do here (domain/identity.ts ServerTokenUse); absent: a server token
+   * answers 403 whatever the ids. The access matrix test and the OpenAPI document (`x-server-token`) read it.
+   */
+  serverToken?: ServerTokenUse;
   /** One line: what the route does. */
   summary: string;
   /** The rules a caller must know, from API.md; the operation's description in the document. */
@@ -164,6 +172,20 @@ export const routes = {
     success: { status: 200, schema: s.tokenResponse },
     errors: ['unauthorized', 'rate_limited'],
   }),
+  issueServerToken: route({
+    method: 'POST',
+    path: '/v1/auth/server-token',
+    group: 'credentials',
+    access: 'public',
+    summary: "Exchange a NEXUS server's credential secret for a short-lived server token",
+    description:
+      "No token needed; deployed in AWS too. The token acts for the credential's server only (listing, license detail, its status, acquisitions, license files, its users' sign-ins, heartbeats, sign-outs and roaming) and answers 401 from the request after its credential is revoked or its server deleted. A wrong, garbled or revoked secret answers 401. Failed exchanges are counted per credential (10 within 15 minutes) and per source address (50 within 15 minutes); past either, every exchange answers 429 `rate_limited` until the window has passed.",
+    bodyType: 'json',
+    body: s.serverTokenRequest,
+    example: { secret: 'crd_7k2m4q8r3t5v6w9x1y2z.q3XoN9bq1y7dT2mVf5gKc8jR0wLh4sPz6uEa1iYb3nQ' },
+    success: { status: 200, schema: s.serverTokenResponse },
+    errors: ['unauthorized', 'rate_limited'],
+  }),
   createAccount: route({
     method: 'POST',
     path: '/v1/accounts',
@@ -248,6 +270,7 @@ export const routes = {
     path: '/v1/licenses',
     group: 'licenses',
     access: 'user',
+    serverToken: 'account',
     summary: "List the caller's account licenses (From cloud)",
     description: "Only the caller's account. Paged: `limit` and `nextToken`.",
     bodyType: 'none',
@@ -259,6 +282,7 @@ export const routes = {
     path: '/v1/licenses/{licenseId}',
     group: 'licenses',
     access: 'user',
+    serverToken: 'account',
     summary: 'One license of the caller account',
     description: 'A license of another account answers 404, exactly as one that does not exist.',
     bodyType: 'none',
@@ -324,6 +348,18 @@ export const routes = {
     example: { hostName: 'nexus-01.example.com' },
     success: { status: 201, schema: s.serverResponse },
   }),
+  listServers: route({
+    method: 'GET',
+    path: '/v1/servers',
+    group: 'servers',
+    access: 'admin',
+    summary: "The account's NEXUS servers with their licensing state",
+    description:
+      'In server id order; a server being deleted is not listed. `state` is that of `GET /v1/servers/{serverId}/status`. Paged: `limit` and `nextToken`.',
+    bodyType: 'none',
+    query: s.pageQuery,
+    success: { status: 200, schema: s.serverListResponse },
+  }),
   deleteServer: route({
     method: 'DELETE',
     path: '/v1/servers/{serverId}',
@@ -342,6 +378,7 @@ export const routes = {
     path: '/v1/servers/{serverId}/acquisitions',
     group: 'servers',
     access: 'admin',
+    serverToken: 'ownServer',
     summary: 'Acquire licenses for a server (From cloud); a Server license takes one System seat',
     description:
       'All or nothing: a Server license with no free seat answers 409 `seats_exhausted`, an expired one 409 `license_expired`, and nothing of the request is acquired. Acquiring a license the server holds again takes nothing. CAL and client seats are taken by sessions, never by acquisition.',
@@ -364,6 +401,7 @@ export const routes = {
     path: '/v1/servers/{serverId}/status',
     group: 'servers',
     access: 'admin',
+    serverToken: 'ownServer',
     summary: 'Licensing state of a server',
     bodyType: 'none',
     params: s.serverParams,
@@ -374,6 +412,7 @@ export const routes = {
     path: '/v1/servers/{serverId}/license-files',
     group: 'servers',
     access: 'admin',
+    serverToken: 'ownServer',
     summary: 'Import a .alf file for a server (From file)',
     description:
       "The body is the .alf text. Importing acquires the license for the server exactly as an acquisition does; the host in the file is informational. A file with any byte changed, an unknown key, another account's file, or garbage answers 400 `invalid_license_file`, and nothing is imported.",
@@ -388,11 +427,48 @@ export const routes = {
     },
     errors: ['invalid_license_file', 'seats_exhausted', 'license_expired', 'busy'],
   }),
+  createCredential: route({
+    method: 'POST',
+    path: '/v1/servers/{serverId}/credentials',
+    group: 'credentials',
+    access: 'admin',
+    summary: 'Create a credential for a NEXUS server: its own revocable secret, shown this once',
+    description:
+      "The NEXUS server keeps `secret` in its configuration instead of a person's password and exchanges it for a server token with `POST /v1/auth/server-token`. The portal stores only a hash of it: it cannot be shown again.",
+    bodyType: 'none',
+    params: s.serverParams,
+    success: { status: 201, schema: s.newCredentialResponse },
+  }),
+  listCredentials: route({
+    method: 'GET',
+    path: '/v1/servers/{serverId}/credentials',
+    group: 'credentials',
+    access: 'admin',
+    summary: "A server's credentials that are not revoked (never their secrets)",
+    description:
+      '`lastUsedAt` is when the secret was last exchanged for a token (null: never). Oldest first. Paged: `limit` and `nextToken`.',
+    bodyType: 'none',
+    params: s.serverParams,
+    query: s.pageQuery,
+    success: { status: 200, schema: s.credentialListResponse },
+  }),
+  revokeCredential: route({
+    method: 'DELETE',
+    path: '/v1/servers/{serverId}/credentials/{credentialId}',
+    group: 'credentials',
+    access: 'admin',
+    summary: 'Revoke a credential: its secret and every token issued from it answer 401 from now on',
+    description: 'A credential already revoked answers 404.',
+    bodyType: 'none',
+    params: s.credentialParams,
+    success: { status: 204 },
+  }),
   signIn: route({
     method: 'POST',
     path: '/v1/servers/{serverId}/sessions',
     group: 'sessions',
     access: 'admin',
+    serverToken: 'ownServer',
     summary: 'Serve a seat to a user signing in to a NEXUS server (External PLS)',
     description:
       "`product` defaults to the product of `licenseId`, else `Altium NEXUS Server CAL`. Order of checks: 404 (server, user, license), 403 `user_disabled`, 403 `server_unlicensed`, then the seat rules: 409 `seats_exhausted` when no seat is free for any of the user's roles. In `admin_only` or `lapsed` the server admits one live session at a time, of an administrator. An expired session never keeps anyone out.",
@@ -415,6 +491,7 @@ export const routes = {
     path: '/v1/sessions/{sessionId}/heartbeat',
     group: 'sessions',
     access: 'admin',
+    serverToken: 'ownSessions',
     summary: 'Keep a session alive',
     description:
       "`expiresAt` becomes now + the account's session timeout, capped at the license's `validUntil`. An expired live session is revived; an ended one answers 404. No body is needed (an empty JSON object is accepted and ignored).",
@@ -428,6 +505,7 @@ export const routes = {
     path: '/v1/sessions/{sessionId}',
     group: 'sessions',
     access: 'admin',
+    serverToken: 'ownSessions',
     summary: 'Sign out, or Kill Session: frees the seat at once',
     description: 'An ended session answers 404.',
     bodyType: 'none',
@@ -440,6 +518,7 @@ export const routes = {
     path: '/v1/sessions/{sessionId}/roaming',
     group: 'sessions',
     access: 'admin',
+    serverToken: 'ownSessions',
     summary: 'Hold a design-software seat without heartbeats for some days',
     description:
       "`roamingUntil` = now + `days` (1-30), capped at the license's `validUntil`. Only a design-software session whose assignment has `allowRoaming` may roam; otherwise 409 `roaming_not_allowed`.",
@@ -455,6 +534,7 @@ export const routes = {
     path: '/v1/sessions/{sessionId}/roaming',
     group: 'sessions',
     access: 'admin',
+    serverToken: 'ownSessions',
     summary: 'Return a roaming seat early',
     bodyType: 'none',
     params: s.sessionParams,
@@ -472,6 +552,18 @@ export const routes = {
     params: s.licenseParams,
     query: s.pageQuery,
     success: { status: 200, schema: s.sessionListResponse },
+  }),
+  listSessions: route({
+    method: 'GET',
+    path: '/v1/sessions',
+    group: 'sessions',
+    access: 'admin',
+    summary: "The account's live sessions, newest first (the Sessions page)",
+    description:
+      "Rows as those of a license's sessions plus `licenseId` and `product`; the administrative connection of a server is listed too. `serverId`, `userId` and `licenseId` keep only the sessions they name. Paged: `limit` and `nextToken`; a page may hold fewer rows than `limit` while `nextToken` is not null.",
+    bodyType: 'none',
+    query: s.sessionListQuery,
+    success: { status: 200, schema: s.accountSessionListResponse },
   }),
   listAssignments: route({
     method: 'GET',

@@ -207,20 +207,82 @@ export const alfFile = z
   .object({ licenseId: z.string(), fileName: z.string(), alf: alfText })
   .check(z.meta({ id: 'AlfFile', description: 'A signed license file for a server.' }));
 export const acquireResponse = z.object({ files: z.array(alfFile) });
+/** A server's licensing state (API.md "GET /v1/servers/{serverId}/status"). */
+const serverState = z
+  .enum(['unlicensed', 'licensed', 'admin_only', 'lapsed'])
+  .check(
+    z.describe(
+      '`unlicensed`: never held a valid Server license; `licensed`: a valid Server license and a valid CAL in the account; `admin_only`: a valid Server license, no valid CAL; `lapsed`: every Server license it held has expired.',
+    ),
+  );
 export const serverStatusResponse = z
   .object({
     serverId: z.string(),
-    state: z
-      .enum(['unlicensed', 'licensed', 'admin_only', 'lapsed'])
-      .check(
-        z.describe(
-          '`unlicensed`: never held a valid Server license; `licensed`: a valid Server license and a valid CAL in the account; `admin_only`: a valid Server license, no valid CAL; `lapsed`: every Server license it held has expired.',
-        ),
-      ),
+    state: serverState,
     serverLicenseIds: z.array(z.string()).check(z.describe('Server licenses this server holds.')),
     validCalLicenseIds: z.array(z.string()).check(z.describe('CAL licenses of the account valid now.')),
   })
   .check(z.meta({ id: 'ServerStatus', description: 'The licensing state of a server.' }));
+/** GET /v1/servers: the account's servers with their state. */
+export const serverListResponse = z.object({
+  servers: z.array(
+    z
+      .object({ serverId: z.string(), hostName: z.string(), state: serverState, createdAt: isoTime })
+      .check(
+        z.meta({ id: 'ListedServer', description: 'A NEXUS server of the account and its licensing state.' }),
+      ),
+  ),
+  nextToken: nextTokenField,
+});
+
+// ---- server credentials and server tokens ----
+export const credentialParams = z.strictObject({ serverId: id, credentialId: id });
+/** POST /v1/servers/{serverId}/credentials: the one answer that shows the secret. */
+export const newCredentialResponse = z
+  .object({
+    credentialId: z.string(),
+    secret: z
+      .string()
+      .check(
+        z.describe(
+          "`<credentialId>.<random>`: keep it in the NEXUS server's configuration. Shown this once; the portal keeps only a hash.",
+        ),
+      ),
+    createdAt: isoTime,
+  })
+  .check(z.meta({ id: 'NewCredential', description: "A server's new credential, with its secret." }));
+export const credentialListResponse = z.object({
+  credentials: z.array(
+    z
+      .object({
+        credentialId: z.string(),
+        createdAt: isoTime,
+        lastUsedAt: z
+          .nullable(isoTime)
+          .check(z.describe('When the secret was last exchanged for a server token; null: never.')),
+      })
+      .check(z.meta({ id: 'Credential', description: "A server's credential (never its secret)." })),
+  ),
+  nextToken: nextTokenField,
+});
+export const serverTokenRequest = z.strictObject({
+  secret: text(256).check(z.describe("The credential's secret, `<credentialId>.<random>`.")),
+});
+export const serverTokenResponse = z
+  .object({
+    accessToken: z.string(),
+    tokenType: z.literal('Bearer'),
+    expiresIn: z.int().check(z.minimum(1), z.describe('Seconds until the token expires.')),
+    serverId: z.string().check(z.describe('The server the token acts for.')),
+  })
+  .check(
+    z.meta({
+      id: 'ServerToken',
+      description:
+        "A NEXUS server's own bearer token: send it as `authorization: Bearer <accessToken>`; exchange the secret again when it expires.",
+    }),
+  );
+
 export const activateRequest = z.strictObject({ hostId: text(200), hostName: z.optional(text(255)) });
 /** `idempotency-key` request header: 1-255 characters without control characters. */
 export const idempotencyKey = str().check(
@@ -297,28 +359,47 @@ export const sessionResponse = z
 export const heartbeatResponse = z.object({ expiresAt: isoTime });
 export const roamingRequest = z.strictObject({ days: z.int().check(z.minimum(1), z.maximum(30)) });
 export const roamingResponse = z.object({ roamingUntil: isoTime });
+/** A row of a session list: who holds a seat, from where, since when. */
+const sessionRowShape = {
+  sessionId: z.string(),
+  userId: z.string(),
+  email: z.string().check(z.describe('The user’s email at sign-in.')),
+  serverId: z.string(),
+  hostName: z.string().check(z.describe('The NEXUS server’s host name.')),
+  machineId: z.string(),
+  clients,
+  startedAt: isoTime,
+  durationSeconds: count,
+  expiresAt: isoTime,
+  roamingUntil,
+};
 export const sessionListResponse = z.object({
   sessions: z.array(
-    z
-      .object({
-        sessionId: z.string(),
-        userId: z.string(),
-        email: z.string().check(z.describe('The user’s email at sign-in.')),
-        serverId: z.string(),
-        hostName: z.string().check(z.describe('The NEXUS server’s host name.')),
-        machineId: z.string(),
-        clients,
-        startedAt: isoTime,
-        durationSeconds: count,
-        expiresAt: isoTime,
-        roamingUntil,
-      })
-      .check(
-        z.meta({
-          id: 'LicenseSession',
-          description: 'Who holds a seat of a license, from where, since when.',
-        }),
-      ),
+    z.object(sessionRowShape).check(
+      z.meta({
+        id: 'LicenseSession',
+        description: 'Who holds a seat of a license, from where, since when.',
+      }),
+    ),
+  ),
+  nextToken: nextTokenField,
+});
+/** GET /v1/sessions: the account's live sessions (the Sessions page). */
+export const sessionListQuery = z.strictObject({
+  limit: z.optional(limitParam),
+  nextToken: z.optional(nextTokenQuery),
+  serverId: z.optional(id.check(z.describe('Only the sessions of this server.'))),
+  userId: z.optional(id.check(z.describe('Only the sessions of this user.'))),
+  licenseId: z.optional(id.check(z.describe('Only the sessions of this license.'))),
+});
+export const accountSessionListResponse = z.object({
+  sessions: z.array(
+    z.object({ ...sessionRowShape, licenseId: z.string(), product }).check(
+      z.meta({
+        id: 'AccountSession',
+        description: 'A live session of the account: who, on which server, with which license, since when.',
+      }),
+    ),
   ),
   nextToken: nextTokenField,
 });

@@ -29,7 +29,8 @@ export const handler = createGroupHandler('auth', publicOnly, {
     const subject = await checkLocalLogin(context, body.username, body.password);
     // A disabled or deleted user (or operator) signs in no more: API.md "POST /v1/auth/token for a disabled user → 401".
     const caller = subject ? await loadCaller(subject, createPrincipalStore(context)) : null;
-    if (!caller) throw new UnauthorizedError(BAD_CREDENTIALS);
+    // A password names a user or an operator, never a server (servers exchange secrets: handlers/credentials.ts).
+    if (!caller || caller.kind === 'server') throw new UnauthorizedError(BAD_CREDENTIALS);
     await limiter.refund(attempt);
     // admin/operator go into the token for clients to read; the portal itself reads roles from the store.
     const token = await issueLocalToken(

@@ -1,33 +1,46 @@
-// NEXUS servers: register, delete (ends sessions, frees System seats), acquire From cloud, import From file, status.
+// NEXUS servers: register, list, delete (ends sessions, frees System seats, revokes credentials), acquire From
+// cloud, import From file, status.
 import { alfValueProblem, describeVerdict, verifyAlf } from '../../domain/alf.js';
+import { type AuditAction, type AuditActor, actorOf } from '../../domain/audit.js';
 import { InvalidLicenseFileError, InvalidRequestError, NotFoundError } from '../../domain/errors.js';
 import { acquisitionRefusal, type License } from '../../domain/license.js';
 import { storedCallers } from '../http/callers.js';
 import { createGroupHandler } from '../http/handler.js';
-import { serverStateDetail } from '../use-cases/server-status.js';
+import { listServersWithState, serverStateDetail } from '../use-cases/server-status.js';
 import { keySource, signer } from '../signing/index.js';
 import { type IssuedFile, issueAlf } from '../signing/issue.js';
 import type { TableContext } from '../store/client.js';
 import { tableContext } from '../store/client.js';
+import { createCredentialStore } from '../store/credentials.js';
 import { newId } from '../store/ids.js';
 import { createLicenseStore } from '../store/licenses.js';
+import { pageRequest } from '../store/paging.js';
 import { withRetry } from '../store/retry.js';
-import { createServerStore, HoldingExistsError, type Server } from '../store/servers.js';
+import {
+  createServerStore,
+  HoldingExistsError,
+  MAX_LICENSES_PER_ACQUISITION,
+  type Server,
+} from '../store/servers.js';
 import { seatLeasingFor } from '../use-cases/store-ports.js';
 
-/** A transaction holds at most 100 items: the server check plus two per license. */
-const MAX_NEW_LICENSES_PER_REQUEST = 49;
+/** Who acquires, and how: an acquisition From cloud or an import From file (their audit actions). */
+interface AcquiredBy {
+  actor: AuditActor;
+  action: Extract<AuditAction, 'license.acquired' | 'license.imported'>;
+}
 
 /**
  * Acquires licenses for a server, all or nothing: a Server license takes one System seat in the same
- * transaction as its holding; licenses the server already holds take nothing. Returns the licenses and how many
- * were new.
+ * transaction as its holding, and each new license its audit record (`by`); licenses the server already holds
+ * take nothing and are not logged again. Returns the licenses and how many were new.
  */
 async function acquire(
   context: TableContext,
   server: Server,
   licenseIds: readonly string[],
   now: Date,
+  by: AcquiredBy,
 ): Promise<{ licenses: License[]; acquired: number }> {
   const servers = createServerStore(context);
   const licenseStore = createLicenseStore(context);
@@ -47,13 +60,22 @@ async function acquire(
         .map((holding) => holding.licenseId),
     );
     const fresh = licenses.filter((license) => !held.has(license.licenseId));
-    if (fresh.length > MAX_NEW_LICENSES_PER_REQUEST) {
+    if (fresh.length > MAX_LICENSES_PER_ACQUISITION) {
       throw new InvalidRequestError(
-        `Acquire at most ${MAX_NEW_LICENSES_PER_REQUEST} new licenses per request; send the rest in another.`,
+        `Acquire at most ${MAX_LICENSES_PER_ACQUISITION} new licenses per request; send the rest in another.`,
       );
     }
+    const audit = (license: License) => ({
+      eventId: newId('evt'),
+      accountId: server.accountId,
+      at: now.toISOString(),
+      actor: by.actor,
+      action: by.action,
+      targetId: license.licenseId,
+      details: { serverId: server.serverId, hostName: server.hostName, product: license.product },
+    });
     try {
-      await withRetry(() => servers.acquire(server.accountId, server.serverId, fresh, now));
+      await withRetry(() => servers.acquire(server.accountId, server.serverId, fresh, now, audit));
       return { licenses, acquired: fresh.length };
     } catch (error) {
       if (!(error instanceof HoldingExistsError) || round >= 2) throw error;
@@ -82,22 +104,39 @@ export const handler = createGroupHandler('servers', storedCallers, {
       hostName: body.hostName,
       createdAt: now.toISOString(),
     };
-    await createServerStore(tableContext()).create(server);
+    await createServerStore(tableContext()).create(server, {
+      eventId: newId('evt'),
+      accountId: caller.accountId,
+      at: server.createdAt,
+      actor: actorOf(caller),
+      action: 'server.registered',
+      targetId: server.serverId,
+      details: { hostName: server.hostName },
+    });
     return { statusCode: 201, body: { serverId: server.serverId, hostName: server.hostName } };
   },
 
+  listServers: async ({ query, caller, now }) => {
+    const request = await pageRequest(query, { list: 'servers', accountId: caller.accountId });
+    const page = await listServersWithState(tableContext(), caller.accountId, request, now);
+    return { statusCode: 200, body: { servers: page.items, nextToken: page.nextToken } };
+  },
+
   deleteServer: async ({ params, caller, now }) => {
-    await seatLeasingFor(tableContext()).removeServer(caller.accountId, params.serverId, now, {
-      type: 'user',
-      id: caller.userId,
-    });
+    const context = tableContext();
+    await seatLeasingFor(context).removeServer(caller.accountId, params.serverId, now, actorOf(caller));
+    // Its tokens already answer 401 (the server is gone); this makes its secrets unusable for good too.
+    await createCredentialStore(context).revokeAllOfServer(caller.accountId, params.serverId, now);
     return { statusCode: 204 };
   },
 
   acquireLicenses: async ({ params, body, caller, now }) => {
     const context = tableContext();
     const server = await createServerStore(context).require(caller.accountId, params.serverId);
-    const { licenses, acquired } = await acquire(context, server, body.licenseIds, now);
+    const { licenses, acquired } = await acquire(context, server, body.licenseIds, now, {
+      actor: actorOf(caller),
+      action: 'license.acquired',
+    });
     const files = await filesFor(server, licenses, now);
     return { statusCode: acquired > 0 ? 201 : 200, body: { files } };
   },
@@ -134,7 +173,10 @@ export const handler = createGroupHandler('servers', storedCallers, {
       );
     }
     try {
-      const { acquired } = await acquire(context, server, [license.licenseId], now);
+      const { acquired } = await acquire(context, server, [license.licenseId], now, {
+        actor: actorOf(caller),
+        action: 'license.imported',
+      });
       return {
         statusCode: acquired > 0 ? 201 : 200,
         body: {

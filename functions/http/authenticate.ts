@@ -11,7 +11,9 @@ import {
   checkTokenTimes,
   operatorCaller,
   type RouteAccess,
+  type RouteRule,
   type Subject,
+  serverCaller,
   userCaller,
 } from '../../domain/identity.js';
 import type { PrincipalStore } from '../store/principals.js';
@@ -29,6 +31,8 @@ const LOADERS: {
 } = {
   user: async (subject, store) => userCaller(subject, await store.user(subject.accountId, subject.userId)),
   operator: async (subject, store) => operatorCaller(subject, await store.operator(subject.userId)),
+  server: async (subject, store) =>
+    serverCaller(subject, await store.server(subject.accountId, subject.serverId, subject.credentialId)),
 };
 
 /** The caller `subject` is now, read from the store; null when the store no longer vouches for it (→ 401). */
@@ -38,20 +42,22 @@ export function loadCaller(subject: Subject, store: PrincipalStore): Promise<Cal
 }
 
 const SIGN_IN_FIRST = 'Sign in first: send authorization: Bearer <token>.';
-const NO_LONGER_VALID = 'This token no longer names an enabled user of an existing account; sign in again.';
+const NO_LONGER_VALID =
+  'This token no longer names an enabled user, or a server with a valid credential, of an existing account; sign in again, or exchange a valid credential for a new server token.';
 
 /**
- * The caller of a request to a route of `access`, from the claims API Gateway's JWT authorizer (or the local
- * runtime, which plays it) verified. Public routes: null, nothing read. Throws UnauthorizedError (401) for no
+ * The caller of a request to a route of `rule` (its access, and what a server token may do there), from the
+ * claims the API's authorizer (or the local runtime, which plays it) verified. Public routes: null, nothing read. Throws UnauthorizedError (401) for no
  * subject, bad token times (checkTokenTimes at `now`, real time) or a subject the store does not vouch for, and
  * ForbiddenError (403) when the caller may not call the route (accessVerdict). API.md orders 401 before 403.
  */
 export async function authenticate(
-  access: RouteAccess,
+  rule: { access: RouteAccess; serverToken?: RouteRule['serverToken'] },
   claims: Claims | undefined,
   now: Date,
   store: () => PrincipalStore,
 ): Promise<Caller | null> {
+  const { access, serverToken } = rule;
   if (access === 'public') return null;
   const subject = subjectFromClaims(claims);
   if (!subject) throw new UnauthorizedError(SIGN_IN_FIRST);
@@ -59,7 +65,7 @@ export async function authenticate(
   if (!times.valid) throw new UnauthorizedError(times.reason);
   const caller = await loadCaller(subject, store());
   if (!caller) throw new UnauthorizedError(NO_LONGER_VALID);
-  const verdict = accessVerdict(access, caller);
+  const verdict = accessVerdict({ access, serverToken }, caller);
   if (!verdict.allowed) throw new ForbiddenError(verdict.reason);
   return caller;
 }

@@ -2,8 +2,18 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod/mini';
-import { InvalidRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../../domain/errors.js';
-import type { AccountCaller, OperatorCaller } from '../../domain/identity.js';
+import {
+  InvalidRequestError,
+  NotFoundError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+} from '../../domain/errors.js';
+import {
+  type AccountCaller,
+  namesAnotherServer,
+  type OperatorCaller,
+  type UserCaller,
+} from '../../domain/identity.js';
 import { REPLACEMENT_CHARACTER } from '../../domain/text.js';
 import {
   type Group,
@@ -29,11 +39,17 @@ export const MAX_BODY_BYTES = 256 * 1024;
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 type Out<S> = S extends z.core.$ZodType ? z.output<S> : undefined;
+/**
+ * The caller a route's implementation sees: none on public routes, an operator on back-office routes, and on
+ * account routes a user, or also a NEXUS server's own token where the route says what one may do there.
+ */
 type CallerFor<R extends RouteSpec> = R['access'] extends 'public'
   ? null
   : R['access'] extends 'operator'
     ? OperatorCaller
-    : AccountCaller;
+    : R extends { serverToken: string }
+      ? AccountCaller
+      : UserCaller;
 
 export interface HttpRequest<R extends RouteSpec> {
   body: R extends { body: infer B } ? Out<B> : undefined;
@@ -56,11 +72,16 @@ export type HttpHandler = (
   context: Context,
 ) => Promise<APIGatewayProxyStructuredResultV2>;
 
+/**
+ * The verified claims of the request: the context of the API's Lambda authorizer (functions/authorizer, and the
+ * local gateway that plays it), or the claims of an HTTP API JWT authorizer (the earlier deployments, whose
+ * captured events are the samples in events/http). Both hand every value over as a string.
+ */
 function claimsOf(event: APIGatewayProxyEventV2): Claims | undefined {
   const context = event.requestContext as APIGatewayProxyEventV2['requestContext'] & {
-    authorizer?: { jwt?: { claims?: Claims } };
+    authorizer?: { jwt?: { claims?: Claims }; lambda?: Claims };
   };
-  return context.authorizer?.jwt?.claims;
+  return context.authorizer?.lambda ?? context.authorizer?.jwt?.claims;
 }
 
 function validate(schema: z.core.$ZodType | undefined, value: unknown, where: string): unknown {
@@ -183,11 +204,14 @@ export function createGroupHandler<G extends Group>(
       if (!entry) throw new InvalidRequestError(`No route ${event.routeKey} in this function.`);
       const { spec, implement } = entry;
       // API.md's order: 401 and 403 (authenticate), 413, 415 and 400 for the body, then 400 for path and query.
-      const caller = await authenticate(spec.access, claimsOf(event), wallClock(), principals);
+      const caller = await authenticate(spec, claimsOf(event), wallClock(), principals);
       const { rawBody, body: json } = readBody(spec, event);
       const params = validate(spec.params, event.pathParameters ?? {}, 'path');
       const query = validate(spec.query, event.queryStringParameters ?? {}, 'query');
       const body = spec.bodyType === 'json' ? validate(spec.body, json, 'body') : undefined;
+      // A server token acts for its own server only: another server's id answers 404, as an unknown one does.
+      if (namesAnotherServer(spec, caller, params as { serverId?: unknown }))
+        throw new NotFoundError('server');
       const headers: Record<string, string | undefined> = {};
       for (const [name, value] of Object.entries(event.headers ?? {})) headers[name.toLowerCase()] = value;
       result = await implement({ body, query, params, rawBody, headers, caller, now: now(), event } as never);

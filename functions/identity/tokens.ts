@@ -42,14 +42,22 @@ export async function verifyLocalToken(
       audience: LOCAL_AUDIENCE,
       algorithms: ['HS256'],
     });
-    const claims: Record<string, string> = {};
-    for (const [name, value] of Object.entries(payload)) {
-      if (value === undefined || value === null) continue;
-      claims[name] =
-        typeof value === 'string' ? value : Array.isArray(value) ? `[${value.join(' ')}]` : String(value);
-    }
-    return claims;
+    return stringClaims(payload);
   } catch {
     return null;
   }
+}
+
+/**
+ * Verified claims as API Gateway's authorizers hand them to Lambda: every value a string (`"true"`, `"1764298740"`),
+ * arrays as `[a b]`, nulls left out. The one copy for every token the portal verifies itself.
+ */
+export function stringClaims(payload: Record<string, unknown>): Record<string, string> {
+  const claims: Record<string, string> = {};
+  for (const [name, value] of Object.entries(payload)) {
+    if (value === undefined || value === null) continue;
+    claims[name] =
+      typeof value === 'string' ? value : Array.isArray(value) ? `[${value.join(' ')}]` : String(value);
+  }
+  return claims;
 }

@@ -32,6 +32,9 @@
 // | DemoSeed      | OPS                   | DEMO_SEED                               | marks that the local demo data exists
 // | Operator      | OPERATOR#<userId>     | OPERATOR                                | a back-office operator (local: + hash)
 // | RateCounter   | RATE#<limit>#<keyHash>| RATE                                    | a rate-limit window; ttl = window end
+// | Credential    | CREDENTIAL#<credId>   | CREDENTIAL                              | a server's own secret (hash only)
+// |               |                       |                                         | gsi1: SERVER_CREDENTIALS#<acc>#<srv> /
+// |               |                       |                                         | <createdAt>#<credId> (removed on revoke)
 //
 // Every authenticated request reads its caller: a user with one BatchGetItem of User + Account (consistent
 // reads), an operator with a one-key BatchGetItem of Operator. Deleting an account must delete or
@@ -42,6 +45,8 @@
 // Query begins_with(sk, 'CATALOG#~EXPIRY#') (strongly consistent). Sessions of a license: gsi1. Live and
 // ended sessions of an account by time: gsi2. Work due by time T: Query the due index duePk = DUE#<type>#<shard>
 // AND dueSk <= T. Never a Scan.
+// A NEXUS server's own token reads Credential + Server + Account with one consistent BatchGetItem; a credential
+// has its own partition because a secret names only its credential.
 
 export const TABLE_DESIGN = {
   partitionKey: 'pk',
@@ -79,7 +84,8 @@ export type EntityType =
   | 'HourlyLease'
   | 'DemoSeed'
   | 'Operator'
-  | 'RateCounter';
+  | 'RateCounter'
+  | 'Credential';
 
 export interface Key {
   pk: string;
@@ -220,6 +226,15 @@ export const keys = {
 
   /** A back-office operator; its id is its sign-in name (locally OPERATOR_USERNAME, in AWS the Cognito username). */
   operator: (userId: string): Key => ({ pk: `OPERATOR#${userId}`, sk: 'OPERATOR' }),
+  /** A NEXUS server's credential: its own partition, so the secret (which names only the credential) finds it. */
+  credential: (credentialId: string): Key => ({ pk: `CREDENTIAL#${credentialId}`, sk: 'CREDENTIAL' }),
+  /** A server's credentials that are not revoked, oldest first (gsi1; a revocation removes these attributes). */
+  credentialsOfServer: (accountId: string, serverId: string, createdAt: string, credentialId: string) => ({
+    gsi1pk: `SERVER_CREDENTIALS#${accountId}#${serverId}`,
+    gsi1sk: `${createdAt}#${credentialId}`,
+  }),
+  credentialsOfServerPk: (accountId: string, serverId: string) =>
+    `SERVER_CREDENTIALS#${accountId}#${serverId}`,
   /** The counter of one rate limit for one key; keyHash hides the key (a username) and bounds its length. */
   rateCounter: (limitName: string, keyHash: string): Key => ({
     pk: `RATE#${limitName}#${keyHash}`,

@@ -1,7 +1,7 @@
 // The identity read of every request (a user with its account, or an operator), and the stored operators.
 import { BatchGetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { BusyError } from '../../domain/errors.js';
-import type { StoredOperator, StoredUser } from '../../domain/identity.js';
+import type { StoredOperator, StoredServerPrincipal, StoredUser } from '../../domain/identity.js';
 import { type TableContext, tableContext } from './client.js';
 import { type Key, keys } from './keys.js';
 
@@ -18,6 +18,12 @@ export interface OperatorRecord {
 const isTrue = (value: unknown) => value === true;
 /** `deletedAt` (ISO time) marks a soft-deleted item; the account-administration issue writes it. */
 const isDeleted = (item: Record<string, unknown>) => typeof item.deletedAt === 'string';
+
+/** An account as the identity rules read it; null when missing. */
+function storedAccount(item: Record<string, unknown> | undefined): StoredUser['account'] {
+  if (!item) return null;
+  return { accountId: String(item.accountId), disabled: isTrue(item.disabled), deleted: isDeleted(item) };
+}
 
 /**
  * The identity reads on `table`: user(accountId, userId) and operator(userId) give what the store holds for
@@ -63,13 +69,40 @@ export function createPrincipalStore({ doc, table }: TableContext) {
               deleted: isDeleted(user),
             }
           : null,
-        account: account
+        account: storedAccount(account),
+      };
+    },
+
+    /**
+     * What a NEXUS server's own token names: its credential, the server and the account, read together in one
+     * BatchGetItem (consistent), so a revocation or a server deletion that has answered is seen by the token's
+     * next request. Null parts are missing items; a server being removed counts as `removing`.
+     */
+    async server(accountId: string, serverId: string, credentialId: string): Promise<StoredServerPrincipal> {
+      const credentialKey = keys.credential(credentialId);
+      const serverKey = keys.server(accountId, serverId);
+      const accountKey = keys.account(accountId);
+      const items = await readConsistent([credentialKey, serverKey, accountKey]);
+      const credential = at(items, credentialKey);
+      const server = at(items, serverKey);
+      const account = at(items, accountKey);
+      return {
+        credential: credential
           ? {
-              accountId: String(account.accountId),
-              disabled: isTrue(account.disabled),
-              deleted: isDeleted(account),
+              credentialId: String(credential.credentialId),
+              accountId: String(credential.accountId),
+              serverId: String(credential.serverId),
+              revoked: typeof credential.revokedAt === 'string',
             }
           : null,
+        server: server
+          ? {
+              serverId: String(server.serverId),
+              accountId: String(server.accountId),
+              removing: typeof server.removing === 'string',
+            }
+          : null,
+        account: storedAccount(account),
       };
     },
 

@@ -1,5 +1,7 @@
 // Reading every page of a Query: one loop for the whole store, instead of one per repository.
 import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { type IndexName, keyAttributesOf } from './keys.js';
+import { decodeToken, encodeToken, type Page, type PageRequest } from './paging.js';
 
 export type QueryInput = ConstructorParameters<typeof QueryCommand>[0];
 export type Item = Record<string, unknown>;
@@ -29,4 +31,46 @@ export async function queryAll(
     items.push(...(page.Items ?? []));
   }
   return items;
+}
+
+/**
+ * One page of a Query for a client (a paged list): at most `page.limit` items read after the page's start key,
+ * which must have the shape of this Query (`shape`: its index, partition and sort-key prefix; else 400), and the
+ * token of the next page (null on the last). A FilterExpression in `input` may leave a page short.
+ */
+export async function queryPage(
+  doc: DynamoDBDocumentClient,
+  input: Omit<QueryInput, 'ExclusiveStartKey' | 'Limit' | 'IndexName'>,
+  page: PageRequest,
+  shape: { index?: IndexName; partition: string; sortPrefix?: string },
+): Promise<Page<Item>> {
+  const result = await doc.send(
+    new QueryCommand({
+      ...input,
+      ...(shape.index ? { IndexName: shape.index } : {}),
+      ExclusiveStartKey: decodeToken(page, shape),
+      Limit: page.limit,
+    }),
+  );
+  return { items: result.Items ?? [], nextToken: encodeToken(page, result.LastEvaluatedKey) };
+}
+
+/** One page of a whole index partition (queryPage with `partition` as the only key condition). */
+export function indexPartitionPage(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  page: PageRequest,
+  shape: { index: IndexName; partition: string },
+): Promise<Page<Item>> {
+  const name = keyAttributesOf(shape.index).partition;
+  return queryPage(
+    doc,
+    {
+      TableName: table,
+      KeyConditionExpression: `${name} = :pk`,
+      ExpressionAttributeValues: { ':pk': shape.partition },
+    },
+    page,
+    shape,
+  );
 }

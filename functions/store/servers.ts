@@ -1,5 +1,5 @@
 // NEXUS servers of an account and their holdings (acquired licenses; a Server license's System seat).
-import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditRecord } from '../../domain/audit.js';
 import { NotFoundError, SeatsExhaustedError } from '../../domain/errors.js';
 import { acquisitionRefusal, type License } from '../../domain/license.js';
@@ -8,7 +8,8 @@ import { auditPut } from './audit.js';
 import type { TableContext } from './client.js';
 import { cancellationReasons, isConditionFailed } from './errors.js';
 import { keys } from './keys.js';
-import { queryAll } from './query.js';
+import type { Page, PageRequest } from './paging.js';
+import { queryAll, queryPage } from './query.js';
 
 export type { Holding, Server } from '../../domain/server-status.js';
 
@@ -40,26 +41,72 @@ export function holdingFromItem(item: Record<string, unknown>): Holding {
   };
 }
 
+/**
+ * Licenses one acquisition transaction may take: DynamoDB's 100 items hold the server's check plus, per license,
+ * its holding, its license check or seat and its audit record.
+ */
+export const MAX_LICENSES_PER_ACQUISITION = 33;
+
 /** Why one item of an acquisition transaction was refused. */
 export type AcquireRefusal = 'server_missing' | 'license_missing' | 'expired' | 'seats_exhausted';
 
 export function createServerStore({ doc, table }: TableContext) {
+  const holdingsUnder = async (prefix: { pk: string; sk: string }): Promise<Holding[]> => {
+    const items = await queryAll(doc, {
+      TableName: table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+      ExpressionAttributeValues: { ':pk': prefix.pk, ':sk': prefix.sk },
+      ConsistentRead: true,
+    });
+    return items.map(holdingFromItem);
+  };
   return {
-    /** Registers a server (no sessions, no administrative connection). */
-    async create(server: Pick<Server, 'serverId' | 'accountId' | 'hostName' | 'createdAt'>): Promise<void> {
+    /**
+     * Registers a server (no sessions, no administrative connection) with its audit record (`server.registered`),
+     * in one transaction.
+     */
+    async create(
+      server: Pick<Server, 'serverId' | 'accountId' | 'hostName' | 'createdAt'>,
+      audit: AuditRecord,
+    ): Promise<void> {
       await doc.send(
-        new PutCommand({
-          TableName: table,
-          Item: {
-            ...keys.server(server.accountId, server.serverId),
-            entity: 'Server',
-            ...server,
-            live: 0,
-            connections: 0,
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: table,
+                Item: {
+                  ...keys.server(server.accountId, server.serverId),
+                  entity: 'Server',
+                  ...server,
+                  live: 0,
+                  connections: 0,
+                },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            auditPut(table, audit),
+          ],
         }),
       );
+    },
+
+    /** A page of the account's servers in server id order, those being removed left out (a page may be short). */
+    async listPage(accountId: string, page: PageRequest): Promise<Page<Server>> {
+      const prefix = keys.serversPrefix(accountId);
+      const found = await queryPage(
+        doc,
+        {
+          TableName: table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+          FilterExpression: 'attribute_not_exists(removing)',
+          ExpressionAttributeValues: { ':pk': prefix.pk, ':sk': prefix.sk },
+          ConsistentRead: true,
+        },
+        page,
+        { partition: prefix.pk, sortPrefix: prefix.sk },
+      );
+      return { items: found.items.map(serverFromItem), nextToken: found.nextToken };
     },
 
     /** The server as stored, a removing one included (null when missing). */
@@ -100,23 +147,28 @@ export function createServerStore({ doc, table }: TableContext) {
 
     /** Every holding of a server, released ones included. */
     async holdings(accountId: string, serverId: string): Promise<Holding[]> {
-      const prefix = keys.holdingsPrefix(accountId, serverId);
-      const items = await queryAll(doc, {
-        TableName: table,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
-        ExpressionAttributeValues: { ':pk': prefix.pk, ':sk': prefix.sk },
-        ConsistentRead: true,
-      });
-      return items.map(holdingFromItem);
+      return holdingsUnder(keys.holdingsPrefix(accountId, serverId));
+    },
+
+    /** Every holding of every server of the account, released ones included (the server list's states). */
+    async allHoldings(accountId: string): Promise<Holding[]> {
+      return holdingsUnder(keys.allHoldingsPrefix(accountId));
     },
 
     /**
      * Acquires licenses for a server in ONE transaction: a holding per license (attribute_not_exists) and,
-     * for a Server license, its System seat (used < seats AND valid at now). The server must exist.
-     * Licenses the server already holds must be left out by the caller (a repeat takes nothing).
-     * Any refusal cancels the whole transaction; the first refusal is thrown as a domain error.
+     * for a Server license, its System seat (used < seats AND valid at now), with `audits(license)`'s record
+     * of each (`license.acquired` or `license.imported`). The server must exist. Licenses the server already
+     * holds must be left out by the caller (a repeat takes nothing). Any refusal cancels the whole transaction;
+     * the first refusal is thrown as a domain error. At most MAX_LICENSES_PER_ACQUISITION licenses.
      */
-    async acquire(accountId: string, serverId: string, licenses: License[], now: Date): Promise<Holding[]> {
+    async acquire(
+      accountId: string,
+      serverId: string,
+      licenses: License[],
+      now: Date,
+      audit: (license: License) => AuditRecord,
+    ): Promise<Holding[]> {
       if (licenses.length === 0) return [];
       const at = now.toISOString();
       const holdings: Holding[] = licenses.map((license) => ({
@@ -175,6 +227,8 @@ export function createServerStore({ doc, table }: TableContext) {
           });
         }
       }
+      // The audit records come last, so the positions above stay what the cancellation reasons are read by.
+      for (const license of licenses) items.push(auditPut(table, audit(license)));
       try {
         await doc.send(new TransactWriteCommand({ TransactItems: items }));
         return holdings;

@@ -1,11 +1,11 @@
 // Reading sessions: one by id, a license's live sessions (paged), the live holders of a server or a user
 // (strongly consistent, from the Expiry items). Sessions change only through the seat ledger.
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { SeatHolder, Session } from '../../domain/sessions.js';
 import type { TableContext } from './client.js';
 import { keys } from './keys.js';
-import { decodeToken, encodeToken, type Page, type PageRequest } from './paging.js';
-import { queryAll } from './query.js';
+import type { Page, PageRequest } from './paging.js';
+import { indexPartitionPage, queryAll, queryPage } from './query.js';
 import { holderFromItem, sessionFromItem } from './seat-items.js';
 
 export { sessionFromItem } from './seat-items.js';
@@ -22,21 +22,42 @@ export function createSessionStore({ doc, table }: TableContext) {
 
     /** A page of a license's live sessions that hold its seats (gsi1), oldest first. */
     async listOfLicense(licenseId: string, page: PageRequest): Promise<Page<Session>> {
-      const pk = keys.sessionsOfLicensePk(licenseId);
-      const result = await doc.send(
-        new QueryCommand({
+      const partition = keys.sessionsOfLicensePk(licenseId);
+      const found = await indexPartitionPage(doc, table, page, { index: 'gsi1', partition });
+      return { items: found.items.map(sessionFromItem), nextToken: found.nextToken };
+    },
+
+    /**
+     * A page of the account's live sessions, newest first (gsi2 LIVE_SESSIONS, by start time), optionally only
+     * those of a server, a user or a license (a filter after the read: a page may hold fewer than `limit`).
+     */
+    async listLiveOfAccount(
+      accountId: string,
+      only: { serverId?: string | undefined; userId?: string | undefined; licenseId?: string | undefined },
+      page: PageRequest,
+    ): Promise<Page<Session>> {
+      const pk = keys.liveSessionsOfAccountPk(accountId);
+      const filters: string[] = [];
+      const values: Record<string, unknown> = { ':pk': pk };
+      for (const name of ['serverId', 'userId', 'licenseId'] as const) {
+        const value = only[name];
+        if (value === undefined) continue;
+        filters.push(`${name} = :${name}`);
+        values[`:${name}`] = value;
+      }
+      const found = await queryPage(
+        doc,
+        {
           TableName: table,
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': pk },
-          ExclusiveStartKey: decodeToken(page, { index: 'gsi1', partition: pk }),
-          Limit: page.limit,
-        }),
+          KeyConditionExpression: 'gsi2pk = :pk',
+          ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
+          ExpressionAttributeValues: values,
+          ScanIndexForward: false,
+        },
+        page,
+        { index: 'gsi2', partition: pk },
       );
-      return {
-        items: (result.Items ?? []).map(sessionFromItem),
-        nextToken: encodeToken(page, result.LastEvaluatedKey),
-      };
+      return { items: found.items.map(sessionFromItem), nextToken: found.nextToken };
     },
 
     /**

@@ -70,6 +70,14 @@ export interface SignInInput {
   now: Date;
 }
 
+/**
+ * Which sessions a call may touch: with `serverId` (a NEXUS server's own token), only that server's; another
+ * server's session answers NotFoundError as a missing one does. Empty: any session of the account.
+ */
+export interface ServerScope {
+  serverId?: string;
+}
+
 /** A sign-in's result: 201 with a new session, or 200 with the session it joined. */
 export interface SignInResult {
   status: 201 | 200;
@@ -163,10 +171,20 @@ export function createSeatLeasing(ports: SeatLeasingPorts) {
     return { license, settings };
   }
 
-  /** A live session of the account, or NotFoundError (ended, missing, another account's). */
-  async function liveSession(accountId: string, sessionId: string, what = 'session'): Promise<Session> {
+  /**
+   * A live session of the account, or NotFoundError (ended, missing, another account's; with `only.serverId`, a
+   * session of another server too: API.md "A server token may heartbeat, sign out and roam only sessions whose
+   * `serverId` is its server").
+   */
+  async function liveSession(
+    accountId: string,
+    sessionId: string,
+    only: ServerScope = {},
+    what = 'session',
+  ): Promise<Session> {
     const session = await ports.sessions.get(accountId, sessionId);
     if (!session || session.endedAt) throw new NotFoundError(what);
+    if (only.serverId !== undefined && session.serverId !== only.serverId) throw new NotFoundError(what);
     return session;
   }
 
@@ -268,10 +286,18 @@ export function createSeatLeasing(ports: SeatLeasingPorts) {
       throw new BusyError(policy.retryAfterSeconds);
     },
 
-    /** POST /v1/sessions/{id}/heartbeat: the new expiresAt (API.md). NotFoundError when ended or missing. */
-    async heartbeat(accountId: string, sessionId: string, now: Date): Promise<Session> {
+    /**
+     * POST /v1/sessions/{id}/heartbeat: the new expiresAt (API.md). NotFoundError when ended or missing, or of
+     * another server than `only.serverId`.
+     */
+    async heartbeat(
+      accountId: string,
+      sessionId: string,
+      now: Date,
+      only: ServerScope = {},
+    ): Promise<Session> {
       for (let attempt = 0; attempt < SESSION_ATTEMPTS; attempt++) {
-        const session = await liveSession(accountId, sessionId);
+        const session = await liveSession(accountId, sessionId, only);
         const { license, settings } = await licenseAndSettings(accountId, session);
         const plan = planTouch({ session, license, timeoutMinutes: settings.sessionTimeoutMinutes, now });
         if (plan.kind === 'unchanged') return plan.session;
@@ -282,16 +308,17 @@ export function createSeatLeasing(ports: SeatLeasingPorts) {
     },
 
     /**
-     * DELETE /v1/sessions/{id}: sign-out by its server, or Kill Session by an administrator (with its audit
-     * record, API.md "session.killed"). The seat is free when it answers. NotFoundError when ended or missing.
+     * DELETE /v1/sessions/{id}: sign-out by its server (not audited; with `serverId`, only a session of that
+     * server), or Kill Session by an administrator (with its audit record, API.md "session.killed"). The seat is
+     * free when it answers. NotFoundError when ended or missing, or of another server than the signing-out one.
      */
     async endSession(
       accountId: string,
       sessionId: string,
       now: Date,
-      by: { reason: 'signed_out' } | { reason: 'killed'; actor: AuditActor },
+      by: ({ reason: 'signed_out' } & ServerScope) | { reason: 'killed'; actor: AuditActor },
     ): Promise<void> {
-      const session = await liveSession(accountId, sessionId);
+      const session = await liveSession(accountId, sessionId, by.reason === 'signed_out' ? by : {});
       const audit =
         by.reason === 'killed'
           ? (holder: SeatHolder): AuditRecord => ({
@@ -314,10 +341,19 @@ export function createSeatLeasing(ports: SeatLeasingPorts) {
       }
     },
 
-    /** POST /v1/sessions/{id}/roaming (API.md): the new roamingUntil (ISO). RoamingNotAllowedError, NotFoundError. */
-    async startRoaming(accountId: string, sessionId: string, days: number, now: Date): Promise<string> {
+    /**
+     * POST /v1/sessions/{id}/roaming (API.md): the new roamingUntil (ISO). RoamingNotAllowedError, NotFoundError
+     * (also for a session of another server than `only.serverId`).
+     */
+    async startRoaming(
+      accountId: string,
+      sessionId: string,
+      days: number,
+      now: Date,
+      only: ServerScope = {},
+    ): Promise<string> {
       for (let attempt = 0; attempt < SESSION_ATTEMPTS; attempt++) {
-        const session = await liveSession(accountId, sessionId);
+        const session = await liveSession(accountId, sessionId, only);
         const [assignment, license] = await Promise.all([
           session.assignmentId
             ? ports.assignments.get(accountId, session.licenseId, session.assignmentId)
@@ -332,9 +368,12 @@ export function createSeatLeasing(ports: SeatLeasingPorts) {
       throw new BusyError(policy.retryAfterSeconds);
     },
 
-    /** DELETE /v1/sessions/{id}/roaming: returns a roaming seat early. NotFoundError when not roaming. */
-    async endRoaming(accountId: string, sessionId: string, now: Date): Promise<void> {
-      const session = await liveSession(accountId, sessionId, 'roaming seat');
+    /**
+     * DELETE /v1/sessions/{id}/roaming: returns a roaming seat early. NotFoundError when not roaming, or of
+     * another server than `only.serverId`.
+     */
+    async endRoaming(accountId: string, sessionId: string, now: Date, only: ServerScope = {}): Promise<void> {
+      const session = await liveSession(accountId, sessionId, only, 'roaming seat');
       if (!session.roamingUntil) throw new NotFoundError('roaming seat');
       if (!(await end(holderOf(session), 'roaming_ended', now))) throw new NotFoundError('roaming seat');
     },

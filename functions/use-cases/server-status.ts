@@ -3,6 +3,7 @@
 import { type ServerState, stateOfServer } from '../../domain/server-status.js';
 import type { TableContext } from '../store/client.js';
 import { createLicenseStore } from '../store/licenses.js';
+import type { Page, PageRequest } from '../store/paging.js';
 import { createServerStore } from '../store/servers.js';
 
 /** The state and what it rests on. */
@@ -32,5 +33,41 @@ export async function serverStateDetail(
     state,
     serverLicenseIds: serverLicenses.map((license) => license.licenseId),
     validCalLicenseIds: validCals.map((cal) => cal.licenseId),
+  };
+}
+
+/** A server as GET /v1/servers lists it. */
+export interface ListedServer {
+  serverId: string;
+  hostName: string;
+  state: ServerState;
+  createdAt: string;
+}
+
+/**
+ * A page of the account's servers with their state at `now` (GET /v1/servers): one Query for the page, then the
+ * account's licenses and every holding once for the whole page, whatever its size.
+ */
+export async function listServersWithState(
+  ctx: TableContext,
+  accountId: string,
+  page: PageRequest,
+  now: Date,
+): Promise<Page<ListedServer>> {
+  const servers = createServerStore(ctx);
+  const listed = await servers.listPage(accountId, page);
+  if (listed.items.length === 0) return { items: [], nextToken: listed.nextToken };
+  const [holdings, licenses] = await Promise.all([
+    servers.allHoldings(accountId),
+    createLicenseStore(ctx).listAll(accountId),
+  ]);
+  return {
+    items: listed.items.map((server) => ({
+      serverId: server.serverId,
+      hostName: server.hostName,
+      state: stateOfServer(server.serverId, holdings, licenses, now).state,
+      createdAt: server.createdAt,
+    })),
+    nextToken: listed.nextToken,
   };
 }

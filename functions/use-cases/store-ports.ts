@@ -13,6 +13,11 @@ import { createSeatLedger } from '../store/seat-ledger.js';
 import { createServerStore } from '../store/servers.js';
 import { createSessionStore } from '../store/sessions.js';
 import { createSettingsStore } from '../store/settings.js';
+import { createCredentialStore } from '../store/credentials.js';
+import { createPrincipalStore } from '../store/principals.js';
+import { createRateLimiter } from '../store/rate-limits.js';
+import { serverKeys } from '../identity/server-keys.js';
+import { createServerCredentials, type ServerCredentials } from './server-credentials.js';
 import { createUsageStore, type Meter, newMeter } from '../store/usage.js';
 import type { HourlyCheckPorts } from '../jobs/hourly-check/ports.js';
 import { createSeatLeasing, type SeatLeasing, type SeatLeasingPorts } from './seat-leasing.js';
@@ -61,4 +66,16 @@ export function hourlyCheckPortsFor(ctx: TableContext, meter: Meter = newMeter()
     users: { get: (accountId, userId) => accounts.getUser(accountId, userId) },
     newId,
   };
+}
+
+/** The server credential use cases of a table (functions/use-cases/server-credentials.ts). */
+export function serverCredentialsFor(ctx: TableContext): ServerCredentials {
+  return createServerCredentials({
+    credentials: createCredentialStore(ctx),
+    principals: createPrincipalStore(ctx),
+    servers: createServerStore(ctx),
+    limiter: createRateLimiter(ctx),
+    keys: serverKeys,
+    newId,
+  });
 }

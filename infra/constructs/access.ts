@@ -13,10 +13,20 @@ export interface FunctionAccess {
   users?: true;
   /** Read the page-token HMAC key (Secrets Manager, PAGE_TOKEN_SECRET_ARN): the function serves a paged list. */
   pageTokens?: true;
+  /**
+   * Read the server-credential secret (Secrets Manager, SERVER_CREDENTIAL_SECRET_ARN), from which the keys that
+   * hash credential secrets and sign server tokens are derived (functions/identity/server-keys.ts).
+   */
+  serverCredentials?: true;
+  /** Verify Cognito ID tokens of the pool's app client (COGNITO_ISSUER, COGNITO_CLIENT_ID; public keys, no IAM). */
+  cognitoTokens?: true;
 }
 
-/** The EventBridge target is a function of its own, outside the HTTP route groups. */
-export type FunctionName = Group | 'scheduled';
+/**
+ * The EventBridge target and the HTTP API's Lambda authorizer (functions/handlers/authorizer.ts) are functions of
+ * their own, outside the HTTP route groups.
+ */
+export type FunctionName = Group | 'scheduled' | 'authorizer';
 
 export const FUNCTION_ACCESS: Record<FunctionName, FunctionAccess> = {
   public: { table: 'none' },
@@ -28,11 +38,15 @@ export const FUNCTION_ACCESS: Record<FunctionName, FunctionAccess> = {
   keys: { table: 'read', publicKeys: true },
   // Writes the activation rate-limit counter besides activations.
   activations: { table: 'readWrite', sign: true },
-  servers: { table: 'readWrite', sign: true, publicKeys: true },
+  servers: { table: 'readWrite', sign: true, publicKeys: true, pageTokens: true },
   sessions: { table: 'readWrite', pageTokens: true },
   assignments: { table: 'readWrite', pageTokens: true },
   reports: { table: 'read' },
+  // Creates, lists and revokes credentials (their audit records too) and counts failed exchanges.
+  credentials: { table: 'readWrite', pageTokens: true, serverCredentials: true },
   scheduled: { table: 'readWrite' },
+  // Verifies tokens only: the caller's standing is read by each route's function, so it needs no table.
+  authorizer: { table: 'none', serverCredentials: true, cognitoTokens: true },
 };
 
 // No Scan: every access pattern of the single-table design is a Query or a key lookup.

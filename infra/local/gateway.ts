@@ -1,5 +1,5 @@
-// Plays API Gateway HTTP API on one machine: matches the route table, checks the bearer token like the JWT
-// authorizer (claims handed over as strings), builds the payload-2.0 event and calls the group's handler. It
+// Plays API Gateway HTTP API on one machine: matches the route table, checks the bearer token like the API's
+// Lambda authorizer (local user tokens and servers' own tokens; claims handed over as strings), builds the payload-2.0 event and calls the group's handler. It
 // also guards the edge as a server must: a 16 KiB header limit (431), at most 256 KiB + 1 body bytes read, and
 // only after authentication, and a graceful stop.
 import { randomUUID } from 'node:crypto';
@@ -9,7 +9,13 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { type RouteSpec, routeKeyOf, routeList } from '../../functions/api/routes.js';
 import { errorBody } from '../../functions/http/errors.js';
 import { MAX_BODY_BYTES } from '../../functions/http/handler.js';
-import { verifyLocalToken } from '../../functions/identity/tokens.js';
+import {
+  bearerOf,
+  localTokenVerifier,
+  serverTokenVerifier,
+  verifyBearer,
+} from '../../functions/identity/bearer.js';
+import { serverKeys } from '../../functions/identity/server-keys.js';
 import type { Site } from '../../web/build.js';
 import { loadHandler } from './handlers.js';
 import { lambdaContext } from './lambda-context.js';
@@ -180,7 +186,7 @@ export interface GatewayOptions {
 }
 
 /**
- * Serves one request as API Gateway and Lambda would: route match (else a static file or 404), the JWT check
+ * Serves one request as API Gateway and Lambda would: route match (else a static file or 404), the token check
  * (401, before any body byte is read), at most BODY_READ_LIMIT body bytes, then the group's handler, which
  * decides 403, 413, 415 and 400 in API.md's order. `server`: the gateway serving it (for a graceful stop).
  */
@@ -210,10 +216,11 @@ export async function handleRequest(
     if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
   }
   const requestId = randomUUID();
-  let authorizer: { jwt: { claims: Record<string, string>; scopes: null } } | undefined;
+  let authorizer: { lambda: Record<string, string> } | undefined;
   if (match.spec.access !== 'public') {
-    const bearer = /^Bearer\s+(.+)$/i.exec(headers.authorization ?? '')?.[1];
-    const claims = bearer ? await verifyLocalToken(bearer.trim(), options.jwtSecret) : null;
+    const bearer = bearerOf(headers.authorization);
+    const verifiers = [localTokenVerifier(options.jwtSecret), serverTokenVerifier(serverKeys)];
+    const claims = bearer ? await verifyBearer(bearer, verifiers) : null;
     if (!claims) {
       return send(
         req,
@@ -223,7 +230,8 @@ export async function handleRequest(
         errorBody('unauthorized', 'Sign in first: send authorization: Bearer <token>.'),
       );
     }
-    authorizer = { jwt: { claims, scopes: null } };
+    // As the Lambda authorizer hands them over (functions/handlers/authorizer.ts): its context, as strings.
+    authorizer = { lambda: claims };
   }
   const { bytes: raw } = await readBodyUpTo(req, BODY_READ_LIMIT);
 

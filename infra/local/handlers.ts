@@ -14,6 +14,7 @@ export const handlerModules: Record<Group, () => Promise<{ handler: HttpHandler 
   sessions: () => import('../../functions/handlers/sessions.js'),
   assignments: () => import('../../functions/handlers/assignments.js'),
   reports: () => import('../../functions/handlers/reports.js'),
+  credentials: () => import('../../functions/handlers/credentials.js'),
 };
 
 export async function loadHandler(group: Group): Promise<HttpHandler> {

@@ -17,7 +17,7 @@ import { handlerModules } from './handlers.js';
 import { DEFAULT_TABLE } from './portal.js';
 import { ensureTable } from './table.js';
 
-export const FUNCTIONS = [...GROUPS, 'scheduled'] as const;
+export const FUNCTIONS = [...GROUPS, 'scheduled', 'authorizer'] as const;
 export type FunctionName = (typeof FUNCTIONS)[number];
 
 // biome-ignore lint/suspicious/noExplicitAny: each function takes its own event type (HTTP or EventBridge)
@@ -32,6 +32,7 @@ export function isFunctionName(name: string): name is FunctionName {
 
 export async function loadFunction(name: FunctionName): Promise<AnyHandler> {
   if (name === 'scheduled') return (await import('../../functions/handlers/scheduled.js')).handler;
+  if (name === 'authorizer') return (await import('../../functions/handlers/authorizer.js')).handler;
   return (await handlerModules[name as Group]()).handler as AnyHandler;
 }
 
@@ -49,6 +50,9 @@ export const EXAMPLE_IDS = {
   session: 'ses_examplesession0000000',
   assignment: 'asg_exampleassignment0000',
   activation: 'act_exampleactivation0000',
+  // Before `credential`, whose id begins it: a secret is replaced whole.
+  credentialSecret: 'crd_examplecredential0000.q3XoN9bq1y7dT2mVf5gKc8jR0wLh4sPz6uEa1iYb3nQ',
+  credential: 'crd_examplecredential0000',
 } as const;
 export type ExampleIds = Record<keyof typeof EXAMPLE_IDS, string>;
 
@@ -60,9 +64,15 @@ export const SAMPLE_OPERATOR = 'operator';
  * them: the captured ones expired long ago, and the portal refuses expired tokens (domain/identity.ts).
  */
 export function withFreshTokenTimes<T>(event: T, now: Date = new Date()): T {
-  const claims = (
-    event as { requestContext?: { authorizer?: { jwt?: { claims?: Record<string, string> } } } }
-  ).requestContext?.authorizer?.jwt?.claims;
+  const authorizer = (
+    event as {
+      requestContext?: {
+        authorizer?: { jwt?: { claims?: Record<string, string> }; lambda?: Record<string, string> };
+      };
+    }
+  ).requestContext?.authorizer;
+  // Samples of the Lambda authorizer carry the claims as its context; older ones as the JWT authorizer's claims.
+  const claims = authorizer?.lambda ?? authorizer?.jwt?.claims;
   if (claims) {
     const issued = Math.floor(now.getTime() / 1000);
     claims.iat = String(issued);
@@ -90,7 +100,8 @@ export async function storeSampleOperator(): Promise<void> {
 /**
  * Creates, through the handlers themselves, the data the sample events refer to: an account with an
  * administrator and a Designers member, a Server, a CAL and a design-software license, a server holding the
- * Server license, an activation, a roaming assignment and a member's session. Returns the real ids.
+ * Server license, an activation, a roaming assignment, a member's session and a credential of the server (its
+ * secret too, so that the server-token sample exchanges it). Returns the real ids.
  */
 export async function seedExamples(): Promise<ExampleIds> {
   const ids: Partial<ExampleIds> = {};
@@ -135,6 +146,9 @@ export async function seedExamples(): Promise<ExampleIds> {
   ids.activation = (await call('activations', 'activateLicense')).activationId;
   ids.assignment = (await call('assignments', 'createAssignment')).assignmentId;
   ids.session = (await call('sessions', 'signIn')).sessionId;
+  const credential = await call('credentials', 'createCredential');
+  ids.credential = credential.credentialId;
+  ids.credentialSecret = credential.secret;
   return ids as ExampleIds;
 }
 
@@ -181,6 +195,10 @@ async function main(argv: string[]): Promise<number> {
     // Only the local-only token route reads it; a fresh secret per invoke is enough to issue a token.
     process.env.LOCAL_JWT_SECRET ||= randomBytes(32).toString('base64url');
     process.env.PAGE_TOKEN_SECRET ||= randomBytes(32).toString('base64url');
+    process.env.SERVER_CREDENTIAL_SECRET ||= randomBytes(32).toString('base64url');
+    // The authorizer's Cognito side: a pool that does not exist; only its server-token side can pass locally.
+    process.env.COGNITO_ISSUER ||= 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_local';
+    process.env.COGNITO_CLIENT_ID ||= 'local-client';
     resetConfig();
     const client = new DynamoDBClient({
       endpoint,

@@ -74,6 +74,18 @@ function assertPortFree(port: number, host: string): Promise<void> {
   });
 }
 
+/** How a newcomer tries the demo NEXUS server's own credential with curl (README "NEXUS servers' own credentials"). */
+function demoServerLines(url: string, server: import('./seed.js').DemoServer | undefined): string {
+  if (!server) return '';
+  return `
+Demo NEXUS server ${server.serverId} (${server.hostName}) and its own credential (demo only: a real secret is shown once):
+  secret ${server.secret}
+  SERVER_TOKEN=$(curl -s -XPOST ${url}/v1/auth/server-token -H 'content-type: application/json' \\
+    -d '{"secret":"${server.secret}"}' | node -pe 'JSON.parse(fs.readFileSync(0)).accessToken')
+  curl -s ${url}/v1/servers/${server.serverId}/status -H "authorization: Bearer $SERVER_TOKEN"
+`;
+}
+
 async function main() {
   const host = '127.0.0.1';
   const port = parsePort(process.env.PORT);
@@ -108,7 +120,7 @@ Sign in (POST ${portal.url}/v1/auth/token with {"username","password"}):
   account administrator    ${DEMO.admin.email} / ${DEMO.admin.password}
   account member           ${DEMO.member.email} / ${DEMO.member.password}
 Demo account ${seed.accountId}: Server license ${seed.licenseIds.server}, CAL ${seed.licenseIds.cal}, design license ${seed.licenseIds.client}
-
+${demoServerLines(portal.url, seed.server)}
 Press Ctrl-C to stop.`);
 }
 

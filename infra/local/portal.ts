@@ -106,6 +106,8 @@ export async function startPortal(options: PortalOptions): Promise<RunningPortal
     process.env.PORTAL_LOCAL = 'true';
     process.env.LOCAL_JWT_SECRET = persistentSecret(dataDir, 'token-secret');
     process.env.PAGE_TOKEN_SECRET = persistentSecret(dataDir, 'page-token-key');
+    // Hashes server credentials' secrets and signs server tokens (functions/identity/server-keys.ts).
+    process.env.SERVER_CREDENTIAL_SECRET = persistentSecret(dataDir, 'server-credential-key');
     if (dataDir) process.env.LOCAL_SIGNING_KEY_FILE = join(dataDir, 'signing-key.json');
     resetConfig();
 

@@ -20,7 +20,7 @@ import {
   TABLE_WRITE_ACTIONS,
 } from '../../infra/constructs/access.js';
 import { createPortalApp } from '../../infra/constructs/portal-app.js';
-import type { LicensePortalStack } from '../../infra/stack.js';
+import { AUTHORIZER_CACHE_SECONDS, type LicensePortalStack } from '../../infra/stack.js';
 
 const RETIRED_KEY = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 
@@ -108,13 +108,20 @@ describe('HTTP API', () => {
     }
   });
 
-  it('puts the Cognito JWT authorizer on every route but the public ones', () => {
-    const [[authorizerId, authorizer]] = ofType('AWS::ApiGatewayV2::Authorizer') as any;
-    expect(authorizer.Properties.AuthorizerType).toBe('JWT');
-    expect(JSON.stringify(authorizer.Properties.JwtConfiguration.Issuer)).toContain('cognito-idp.');
-    expect(authorizer.Properties.JwtConfiguration.Audience).toEqual([
-      { Ref: logicalIdOf(stack.userPoolClient) },
-    ]);
+  it('puts one Lambda authorizer (user ID tokens and server tokens) on every route but the public ones', () => {
+    const authorizers = ofType('AWS::ApiGatewayV2::Authorizer') as any;
+    expect(authorizers).toHaveLength(1);
+    const [[authorizerId, authorizer]] = authorizers;
+    expect(authorizer.Properties).toMatchObject({
+      AuthorizerType: 'REQUEST',
+      AuthorizerPayloadFormatVersion: '2.0',
+      EnableSimpleResponses: true,
+      IdentitySource: ['$request.header.Authorization'],
+      AuthorizerResultTtlInSeconds: AUTHORIZER_CACHE_SECONDS,
+    });
+    expect(JSON.stringify(authorizer.Properties.AuthorizerUri)).toContain(
+      logicalIdOf(stack.functions.authorizer!.function),
+    );
     const inTemplate = routesInTemplate();
     for (const route of DEPLOYED_ROUTES) {
       const props = inTemplate.get(routeKeyOf(route));
@@ -122,10 +129,42 @@ describe('HTTP API', () => {
         expect(props.AuthorizationType ?? 'NONE', routeKeyOf(route)).toBe('NONE');
         expect(props.AuthorizerId, routeKeyOf(route)).toBeUndefined();
       } else {
-        expect(props.AuthorizationType, routeKeyOf(route)).toBe('JWT');
+        expect(props.AuthorizationType, routeKeyOf(route)).toBe('CUSTOM');
         expect(props.AuthorizerId, routeKeyOf(route)).toEqual({ Ref: authorizerId });
       }
     }
+  });
+
+  it('deploys the server-token exchange without an authorizer, and the routes server tokens may call behind it', () => {
+    const inTemplate = routesInTemplate();
+    expect(inTemplate.get('POST /v1/auth/server-token')?.AuthorizationType ?? 'NONE').toBe('NONE');
+    expect(inTemplate.get('POST /v1/auth/token')).toBeUndefined();
+    const forServers = DEPLOYED_ROUTES.filter((route) => route.serverToken);
+    expect(forServers.map(routeKeyOf)).toEqual(
+      expect.arrayContaining(['GET /v1/licenses', 'POST /v1/servers/{serverId}/sessions']),
+    );
+    for (const route of forServers)
+      expect(inTemplate.get(routeKeyOf(route))?.AuthorizationType).toBe('CUSTOM');
+  });
+
+  it('lets API Gateway invoke the authorizer, which verifies Cognito ID tokens of the app client and server tokens', () => {
+    const fn = stack.functions.authorizer!;
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Principal: 'apigateway.amazonaws.com',
+      FunctionName: { 'Fn::GetAtt': [logicalIdOf(fn.function), 'Arn'] },
+    });
+    const variables = resources[logicalIdOf(fn.function)]?.Properties.Environment.Variables;
+    expect(JSON.stringify(variables.COGNITO_ISSUER)).toContain(logicalIdOf(stack.userPool));
+    expect(variables.COGNITO_CLIENT_ID).toEqual({ Ref: logicalIdOf(stack.userPoolClient) });
+    expect(variables.SERVER_CREDENTIAL_SECRET_ARN).toEqual({
+      Ref: logicalIdOf(stack.serverCredentialSecret),
+    });
+    expect(variables.TABLE_NAME).toBeUndefined();
+    expect(actionsOf('authorizer')).toEqual([
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      'secretsmanager:GetSecretValue',
+    ]);
   });
 
   it("sends each route to its group's function", () => {
@@ -151,11 +190,14 @@ describe('HTTP API', () => {
 });
 
 describe('functions', () => {
-  it('deploys one function per route group with deployed routes plus the hourly check', () => {
-    expect(Object.keys(stack.functions).sort()).toEqual([...DEPLOYED_GROUPS, 'scheduled'].sort());
+  it('deploys one function per route group with deployed routes plus the hourly check and the authorizer', () => {
+    expect(Object.keys(stack.functions).sort()).toEqual(
+      [...DEPLOYED_GROUPS, 'scheduled', 'authorizer'].sort(),
+    );
     expect(DEPLOYED_GROUPS).not.toContain('auth');
+    expect(DEPLOYED_GROUPS).toContain('credentials');
     // Plus aws-cdk-lib's BucketDeployment function, which copies web/ into the dashboard bucket on deploy.
-    expect(ofType('AWS::Lambda::Function')).toHaveLength(DEPLOYED_GROUPS.length + 2);
+    expect(ofType('AWS::Lambda::Function')).toHaveLength(DEPLOYED_GROUPS.length + 3);
   });
 
   it('runs every function on arm64 with a current Node.js runtime, source maps and its own log group', () => {
@@ -181,6 +223,8 @@ describe('functions', () => {
       expect('SIGNING_KMS_KEY_ID' in variables, name).toBe(Boolean(access.sign));
       expect('PUBLIC_KMS_KEY_IDS' in variables, name).toBe(Boolean(access.publicKeys));
       expect('PAGE_TOKEN_SECRET_ARN' in variables, name).toBe(Boolean(access.pageTokens));
+      expect('SERVER_CREDENTIAL_SECRET_ARN' in variables, name).toBe(Boolean(access.serverCredentials));
+      expect('COGNITO_ISSUER' in variables, name).toBe(Boolean(access.cognitoTokens));
     }
   });
 
@@ -213,10 +257,11 @@ describe('page-token key', () => {
     const secretId = logicalIdOf(stack.pageTokenSecret);
     expect(pagedGroups().size).toBeGreaterThan(0);
     for (const name of Object.keys(stack.functions) as FunctionName[]) {
-      const statements = statementsOf(name).filter((statement) =>
-        (Array.isArray(statement.Action) ? statement.Action : [statement.Action]).some((action: string) =>
-          action.startsWith('secretsmanager:'),
-        ),
+      const statements = statementsOf(name).filter(
+        (statement) =>
+          (Array.isArray(statement.Action) ? statement.Action : [statement.Action]).some((action: string) =>
+            action.startsWith('secretsmanager:'),
+          ) && !JSON.stringify(statement.Resource).includes(logicalIdOf(stack.serverCredentialSecret)),
       );
       const paged = pagedGroups().has(name as never);
       expect(Boolean(FUNCTION_ACCESS[name].pageTokens), name).toBe(paged);
@@ -225,6 +270,29 @@ describe('page-token key', () => {
         expect(statement.Action, name).toBe('secretsmanager:GetSecretValue');
         expect(JSON.stringify(statement.Resource), name).toContain(secretId);
       }
+    }
+  });
+});
+
+describe('server-credential key', () => {
+  it('is a generated Secrets Manager secret kept with the table (the stored hashes depend on it)', () => {
+    template.hasResource('AWS::SecretsManager::Secret', {
+      Properties: Match.objectLike({ GenerateSecretString: Match.objectLike({ PasswordLength: 64 }) }),
+      DeletionPolicy: 'Retain',
+    });
+  });
+
+  it('is readable by the credentials function and the authorizer only, and only that secret', () => {
+    const secretId = logicalIdOf(stack.serverCredentialSecret);
+    for (const name of Object.keys(stack.functions) as FunctionName[]) {
+      const statements = statementsOf(name).filter((statement) =>
+        JSON.stringify(statement.Resource).includes(secretId),
+      );
+      const allowed = ['credentials', 'authorizer'].includes(name);
+      expect(Boolean(FUNCTION_ACCESS[name].serverCredentials), name).toBe(allowed);
+      expect(statements.length, name).toBe(allowed ? 1 : 0);
+      for (const statement of statements)
+        expect(statement.Action, name).toBe('secretsmanager:GetSecretValue');
     }
   });
 });

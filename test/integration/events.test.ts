@@ -31,6 +31,9 @@ const ids: Record<string, string> = {
   ses_examplesession0000000: '',
   asg_exampleassignment0000: '',
   act_exampleactivation0000: '',
+  // The secret before the credential id that begins it: a secret is replaced whole.
+  'crd_examplecredential0000.q3XoN9bq1y7dT2mVf5gKc8jR0wLh4sPz6uEa1iYb3nQ': '',
+  crd_examplecredential0000: '',
 };
 
 function rawEvent(name: string): string {
@@ -106,10 +109,13 @@ describe('the sample events', () => {
   it('carry the authorizer claims as API Gateway does: every value a string, none on public routes', () => {
     for (const name of eventNames) {
       const event = JSON.parse(rawEvent(name)) as APIGatewayProxyEventV2 & {
-        requestContext: { authorizer?: { jwt: { claims: Record<string, unknown> } } };
+        requestContext: {
+          authorizer?: { jwt?: { claims: Record<string, unknown> }; lambda?: Record<string, unknown> };
+        };
       };
       const spec = specOf(event);
-      const claims = event.requestContext.authorizer?.jwt.claims;
+      // The Lambda authorizer's context (the stack now), or the JWT authorizer's claims (captured before it).
+      const claims = event.requestContext.authorizer?.lambda ?? event.requestContext.authorizer?.jwt?.claims;
       if (spec.access === 'public') {
         expect(claims, name).toBeUndefined();
         continue;
@@ -196,6 +202,23 @@ describe('every sample through its handler, in the order a customer would go', (
     });
     expect([200, 201]).toContain(imported.status);
     expect(imported.body.licenseId).toBe(ids.lic_exampleserver00000000);
+    const listed = await replay('listServers');
+    expect(listed.body.servers).toEqual([
+      expect.objectContaining({ serverId: ids.srv_exampleserver00000000, state: 'licensed' }),
+    ]);
+  });
+
+  it("gives the server a credential, which it exchanges for its own token (the Lambda authorizer's claims)", async () => {
+    const created = await replay('createCredential');
+    expect(created.status).toBe(201);
+    ids.crd_examplecredential0000 = created.body.credentialId;
+    ids['crd_examplecredential0000.q3XoN9bq1y7dT2mVf5gKc8jR0wLh4sPz6uEa1iYb3nQ'] = created.body.secret;
+    expect((await replay('listCredentials')).body.credentials).toEqual([
+      expect.objectContaining({ credentialId: created.body.credentialId, lastUsedAt: null }),
+    ]);
+    const token = await replay('issueServerToken');
+    expect(token.status).toBe(200);
+    expect(token.body.serverId).toBe(ids.srv_exampleserver00000000);
   });
 
   it('assigns roaming seats, signs a designer in, keeps the session alive, roams and signs out', async () => {
@@ -208,6 +231,11 @@ describe('every sample through its handler, in the order a customer would go', (
     expect(session.body.licenseId).toBe(ids.lic_exampleclient00000000);
     ids.ses_examplesession0000000 = session.body.sessionId;
     expect((await replay('heartbeat')).status).toBe(200);
+    expect((await replay('heartbeat-server')).status).toBe(200);
+    const live = await replay('listSessions');
+    expect(live.body.sessions.map((held: any) => [held.sessionId, held.product])).toEqual([
+      [ids.ses_examplesession0000000, 'Altium NEXUS'],
+    ]);
     const sessions = await replay('listLicenseSessions');
     expect(sessions.body.sessions.map((held: any) => held.sessionId)).toEqual([
       ids.ses_examplesession0000000,
@@ -237,8 +265,10 @@ describe('every sample through its handler, in the order a customer would go', (
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
   });
 
-  it('runs the hourly check on demand and removes the server', async () => {
+  it('runs the hourly check on demand, revokes the credential and removes the server', async () => {
     expect((await replay('hourlyCheck')).status).toBe(200);
+    expect((await replay('revokeCredential')).status).toBe(204);
+    expect((await replay('heartbeat-server')).status).toBe(401);
     expect((await replay('deleteServer')).status).toBe(204);
     expect((await replay('serverStatus')).status).toBe(404);
   });
@@ -278,6 +308,8 @@ describe('npm run invoke -- <function> <event> --seed', () => {
       ['heartbeat', 200],
       ['listLicenseSessions', 200],
       ['listAssignments', 200],
+      ['listCredentials', 200],
+      ['issueServerToken', 200],
     ];
     for (const [name, status] of expected) {
       const event = sampleEvent(`events/http/${name}.json`, seeded) as APIGatewayProxyEventV2;

@@ -11,6 +11,9 @@ let other: TestAccount;
 let cal: string;
 let design: string;
 let otherCal: string;
+let serverId: string;
+let secondServerId: string;
+let otherServerId: string;
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
 
@@ -22,6 +25,8 @@ interface PagedList {
   /** The same list with another filter, or null when it has none. */
   otherFilter: (() => string) | null;
   token: () => string;
+  /** The same list of the other account (default: its CAL's in place of ours). */
+  foreignPath?: () => string;
 }
 
 const lists: PagedList[] = [
@@ -45,6 +50,28 @@ const lists: PagedList[] = [
     items: 'assignments',
     otherFilter: () => `/v1/licenses/${design}/assignments`,
     token: () => acme.admin.token,
+  },
+  {
+    name: 'GET /v1/servers',
+    path: () => '/v1/servers',
+    items: 'servers',
+    otherFilter: null,
+    token: () => acme.admin.token,
+  },
+  {
+    name: 'GET /v1/sessions',
+    path: () => '/v1/sessions',
+    items: 'sessions',
+    otherFilter: () => `/v1/sessions?serverId=${serverId}`,
+    token: () => acme.admin.token,
+  },
+  {
+    name: 'GET /v1/servers/{id}/credentials',
+    path: () => `/v1/servers/${serverId}/credentials`,
+    items: 'credentials',
+    otherFilter: () => `/v1/servers/${secondServerId}/credentials`,
+    token: () => acme.admin.token,
+    foreignPath: () => `/v1/servers/${otherServerId}/credentials`,
   },
 ];
 
@@ -95,7 +122,17 @@ beforeAll(async () => {
     }
   }
   const registered = await portal.call('POST', '/v1/servers', { token, body: { hostName: 'nexus-paged' } });
-  const serverId = registered.body.serverId;
+  serverId = registered.body.serverId;
+  const second = await portal.call('POST', '/v1/servers', { token, body: { hostName: 'nexus-paged-2' } });
+  secondServerId = second.body.serverId;
+  const foreign = await portal.call('POST', '/v1/servers', {
+    token: other.admin.token,
+    body: { hostName: 'nexus-foreign' },
+  });
+  otherServerId = foreign.body.serverId;
+  for (const id of [serverId, serverId, secondServerId, secondServerId]) {
+    expect((await portal.call('POST', `/v1/servers/${id}/credentials`, { token })).status).toBe(201);
+  }
   const acquired = await portal.call('POST', `/v1/servers/${serverId}/acquisitions`, {
     token,
     body: { licenseIds: [server, cal, design] },
@@ -122,7 +159,7 @@ describe('the paged lists are the ones the route table pages', () => {
       return shape !== undefined && 'nextToken' in shape;
     });
     expect(
-      paged.map((spec) => `${spec.method} ${spec.path.replace(/\{licenseId\}/, '{id}')}`).sort(),
+      paged.map((spec) => `${spec.method} ${spec.path.replace(/\{(licenseId|serverId)\}/, '{id}')}`).sort(),
     ).toEqual(lists.map((list) => list.name).sort());
   });
 });
@@ -189,7 +226,7 @@ describe.each(lists)('$name', (list) => {
   });
 
   it("refuses another account's token, and shows none of that account's items", async () => {
-    const foreignPath = list.path().replace(cal, otherCal);
+    const foreignPath = list.foreignPath?.() ?? list.path().replace(cal, otherCal);
     const foreign = await page(foreignPath, other.admin.token);
     expect(foreign.status, foreign.text).toBe(200);
     if (foreign.body.nextToken) {

@@ -102,6 +102,29 @@ async function signIn(base: string, username: string, password: string) {
   return { status: res.status, body: (await res.json()) as any };
 }
 
+/**
+ * The demo NEXUS server `npm start` printed: its secret exchanged as the printed curl line does, and its status
+ * read with the server token (licensed: the demo Server license is acquired for it).
+ */
+async function demoServerWorks(base: string, output: string): Promise<{ serverId: string; secret: string }> {
+  const found = /Demo NEXUS server (srv_\w+) .*\n\s+secret (crd_\S+)/.exec(output);
+  expect(found, output).not.toBeNull();
+  const [, serverId = '', secret = ''] = found ?? [];
+  expect(output).toContain(`curl -s -XPOST ${base}/v1/auth/server-token`);
+  const exchanged = await checkedFetch(`${base}/v1/auth/server-token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ secret }),
+  });
+  expect(exchanged.status).toBe(200);
+  const { accessToken } = (await exchanged.json()) as { accessToken: string };
+  const status = await checkedFetch(`${base}/v1/servers/${serverId}/status`, {
+    headers: { authorization: `Bearer ${accessToken}` },
+  });
+  expect(((await status.json()) as { state: string }).state).toBe('licensed');
+  return { serverId, secret };
+}
+
 describe('npm start', () => {
   it('serves the portal with printed demo credentials, keeps data private across restarts and stops gracefully', async () => {
     const port = await freePort();
@@ -119,6 +142,8 @@ describe('npm start', () => {
     });
     const licenses = ((await list.json()) as any).licenses as any[];
     expect(licenses.map((l) => l.kind).sort()).toEqual(['cal', 'client', 'server']);
+    // The demo NEXUS server's own credential, printed with the curl lines that use it.
+    const demo = await demoServerWorks(base, first.output());
     // A new folder: everything in it, DynamoDB Local's database included, is the user's alone.
     expect(notPrivate(dataDir)).toEqual([]);
     expect(readdirSync(join(dataDir, 'dynamodb')).length).toBeGreaterThan(0);
@@ -157,6 +182,14 @@ describe('npm start', () => {
     });
     const ids = (((await relist.json()) as any).licenses as any[]).map((l) => l.licenseId).sort();
     expect(ids).toEqual(licenses.map((l) => l.licenseId).sort());
+    // The demo server was registered once: the same server and credential, and no second server.
+    expect(await demoServerWorks(base, second.output())).toEqual(demo);
+    const servers = await checkedFetch(`${base}/v1/servers`, {
+      headers: { authorization: `Bearer ${again.body.accessToken}` },
+    });
+    expect((((await servers.json()) as any).servers as any[]).map((s) => s.serverId)).toEqual([
+      demo.serverId,
+    ]);
     // A token issued before the restart is still good: the token secret lives in the data folder.
     const old = await checkedFetch(`${base}/v1/licenses`, {
       headers: { authorization: `Bearer ${admin.body.accessToken}` },

@@ -98,7 +98,7 @@ describe('acquiring a Server license', () => {
     expect(res.body.files[0].licenseId).toBe('lic_1');
     expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 1);
     const items = ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
-    expect(items).toHaveLength(3);
+    expect(items).toHaveLength(4);
     // The server's holdings version moves with every acquisition (a concurrent delete then reads again).
     expect(items[0]?.Update?.Key).toEqual({ pk: 'ACCOUNT#acc_1', sk: 'CATALOG#SERVER#srv_1' });
     expect(items[0]?.Update?.UpdateExpression).toContain('holdingsVersion');
@@ -109,6 +109,13 @@ describe('acquiring a Server license', () => {
     });
     expect(items[2]?.Update?.ConditionExpression).toContain('used < seats');
     expect(items[2]?.Update?.ConditionExpression).toContain('validUntil > :now');
+    // The audit record of the acquisition is written with it (API.md "Audit log").
+    expect(items[3]?.Put?.Item).toMatchObject({
+      entity: 'AuditEvent',
+      action: 'license.acquired',
+      targetId: 'lic_1',
+      actor: { type: 'user', id: 'usr_1' },
+    });
   });
 
   it('turns a failed seat condition into 409 seats_exhausted', async () => {
