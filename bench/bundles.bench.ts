@@ -32,6 +32,8 @@ const SAMPLE: Record<FunctionName, string> = {
   sessions: 'http/heartbeat',
   assignments: 'http/listRoles',
   reports: 'http/usageReport',
+  users: 'http/listUsers',
+  audit: 'http/listAudit',
   scheduled: 'scheduled/hourly',
 };
 

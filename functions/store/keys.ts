@@ -213,6 +213,15 @@ export const keys = {
     sk: `AUDIT#${at}#${eventId}`,
   }),
   auditPrefix: (accountId: string): Key => ({ pk: accountPk(accountId), sk: 'AUDIT#' }),
+  /**
+   * The audit records with `at` in [from, to) (ISO times as Date.toISOString writes them; either open): sk BETWEEN
+   * from AND to (a record at exactly `to` sorts after 'AUDIT#<to>', so it is left out).
+   */
+  auditRange: (accountId: string, from?: string, to?: string) => ({
+    pk: accountPk(accountId),
+    from: `AUDIT#${from ?? ''}`,
+    to: `AUDIT#${to ?? '~'}`,
+  }),
 
   hourlyRun: (): Key => ({ pk: 'OPS', sk: 'HOURLY_CHECK' }),
   hourlyLease: (): Key => ({ pk: 'OPS', sk: 'HOURLY_LEASE' }),

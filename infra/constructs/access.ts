@@ -9,7 +9,10 @@ export interface FunctionAccess {
   sign?: true;
   /** kms:GetPublicKey of the signing keys (PUBLIC_KMS_KEY_IDS), to publish or verify .alf signatures. */
   publicKeys?: true;
-  /** Create users in the Cognito user pool (USER_POOL_ID). */
+  /**
+   * Manage users in the Cognito user pool (USER_POOL_ID): create (with a permanent password), update the admin
+   * attribute, disable, enable and delete — only on that pool (USER_POOL_ACTIONS).
+   */
   users?: true;
   /** Read the page-token HMAC key (Secrets Manager, PAGE_TOKEN_SECRET_ARN): the function serves a paged list. */
   pageTokens?: true;
@@ -22,7 +25,8 @@ export const FUNCTION_ACCESS: Record<FunctionName, FunctionAccess> = {
   public: { table: 'none' },
   // Local-only (the token issuer; it counts failed sign-ins): never deployed; listed so that every group has an entry.
   auth: { table: 'readWrite' },
-  backoffice: { table: 'readWrite', users: true },
+  // Creates users (and lists them: paged).
+  backoffice: { table: 'readWrite', users: true, pageTokens: true },
   ops: { table: 'readWrite' },
   licenses: { table: 'read', pageTokens: true },
   keys: { table: 'read', publicKeys: true },
@@ -32,6 +36,9 @@ export const FUNCTION_ACCESS: Record<FunctionName, FunctionAccess> = {
   sessions: { table: 'readWrite', pageTokens: true },
   assignments: { table: 'readWrite', pageTokens: true },
   reports: { table: 'read' },
+  // Account administration: users in the table and in Cognito; ends a disabled or deleted user's sessions.
+  users: { table: 'readWrite', users: true, pageTokens: true },
+  audit: { table: 'read', pageTokens: true },
   scheduled: { table: 'readWrite' },
 };
 
@@ -48,6 +55,16 @@ export const TABLE_WRITE_ACTIONS = [
   'dynamodb:UpdateItem',
   'dynamodb:DeleteItem',
   'dynamodb:BatchWriteItem',
+] as const;
+
+/** What account administration calls in the Cognito user pool (functions/identity/cognito.ts); nothing else. */
+export const USER_POOL_ACTIONS = [
+  'cognito-idp:AdminCreateUser',
+  'cognito-idp:AdminSetUserPassword',
+  'cognito-idp:AdminUpdateUserAttributes',
+  'cognito-idp:AdminDisableUser',
+  'cognito-idp:AdminEnableUser',
+  'cognito-idp:AdminDeleteUser',
 ] as const;
 
 /** Route groups that have at least one deployed route (the local token issuer's group has none). */

@@ -14,6 +14,8 @@ export const handlerModules: Record<Group, () => Promise<{ handler: HttpHandler 
   sessions: () => import('../../functions/handlers/sessions.js'),
   assignments: () => import('../../functions/handlers/assignments.js'),
   reports: () => import('../../functions/handlers/reports.js'),
+  users: () => import('../../functions/handlers/users.js'),
+  audit: () => import('../../functions/handlers/audit.js'),
 };
 
 export async function loadHandler(group: Group): Promise<HttpHandler> {

@@ -22,10 +22,12 @@ const admin: User = {
   userId: 'usr_123',
   accountId: 'acc_9',
   email: 'ada@example.com',
+  name: 'Ada',
   roles: ['All Users', 'Administrators'],
   admin: true,
   disabled: false,
   profileVersion: 0,
+  createdAt: '2026-01-05T09:00:00.000Z',
 };
 const member: User = { ...admin, userId: 'usr_456', email: 'bob@example.com', admin: false };
 
