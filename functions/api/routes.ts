@@ -228,7 +228,7 @@ export const routes = {
   listAccountUsers: route({
     method: 'GET',
     path: '/v1/accounts/{accountId}/users',
-    group: 'backoffice',
+    group: 'users',
     access: 'operator',
     summary: "An account's users, as its administrators see them",
     description:

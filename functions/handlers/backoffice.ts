@@ -1,4 +1,4 @@
-// Back office: operators create accounts and users, list an account's users, and issue and renew licenses.
+// Back office: operators create accounts and users, and issue and renew licenses.
 import { randomBytes } from 'node:crypto';
 import { BusyError } from '../../domain/errors.js';
 import { defaultAssignment, takesAssignments } from '../../domain/assignments.js';
@@ -13,7 +13,6 @@ import { createAccountStore } from '../store/accounts.js';
 import { tableContext } from '../store/client.js';
 import { newId } from '../store/ids.js';
 import { ActivationCodeTakenError, createLicenseStore } from '../store/licenses.js';
-import { pageRequest } from '../store/paging.js';
 import { createSettingsStore } from '../store/settings.js';
 import { createUserStore } from '../store/users.js';
 import { createUserDirectory } from '../use-cases/users.js';
@@ -21,7 +20,7 @@ import { createUserDirectory } from '../use-cases/users.js';
 const CODE_ATTEMPTS = 5;
 const RENEW_ATTEMPTS = 5;
 
-/** The users of this process's table, for the back office (creating and listing; no seat leasing here). */
+/** The users of this process's table, for the back office (creating; no seat leasing here). */
 async function directory() {
   return createUserDirectory({
     users: createUserStore(tableContext()),
@@ -41,18 +40,6 @@ export const handler = createGroupHandler('backoffice', storedCallers, {
   createUser: async ({ params, body, caller, now }) => {
     const user = await (await directory()).create(params.accountId, body, actorOf(caller), now);
     return { statusCode: 201, body: userView(user) };
-  },
-
-  listAccountUsers: async ({ params, query }) => {
-    // API.md's order: a bad query or page token (400) before an unknown account (404).
-    const page = await pageRequest(query, {
-      list: 'account-users',
-      accountId: params.accountId,
-      filter: { email: query.email?.toLowerCase() },
-    });
-    await createAccountStore(tableContext()).require(params.accountId);
-    const found = await (await directory()).list(params.accountId, { email: query.email }, page);
-    return { statusCode: 200, body: { users: found.items.map(userView), nextToken: found.nextToken } };
   },
 
   issueLicense: async ({ params, body, caller, now }) => {

@@ -1,10 +1,11 @@
-// Account administration over HTTP: the account's users (list, create, read, change, delete). Thin: the rules are
-// in domain/users.ts, the order of writes in functions/use-cases/users.ts.
+// Account administration over HTTP: the account's users (list, create, read, change, delete), and operators' list
+// of any account's users. Thin: the rules are in domain/users.ts, the order of writes in functions/use-cases/users.ts.
 import { actorOf } from '../../domain/audit.js';
 import { userView } from '../../domain/users.js';
 import { storedCallers } from '../http/callers.js';
 import { createGroupHandler } from '../http/handler.js';
 import { identityProvider } from '../identity/select.js';
+import { createAccountStore } from '../store/accounts.js';
 import { tableContext } from '../store/client.js';
 import { newId } from '../store/ids.js';
 import { pageRequest } from '../store/paging.js';
@@ -31,6 +32,18 @@ export const handler = createGroupHandler('users', storedCallers, {
       filter: { email: query.email?.toLowerCase() },
     });
     const found = await (await administration()).list(caller.accountId, { email: query.email }, page);
+    return { statusCode: 200, body: { users: found.items.map(userView), nextToken: found.nextToken } };
+  },
+
+  listAccountUsers: async ({ params, query }) => {
+    // API.md's order: a bad query or page token (400) before an unknown account (404).
+    const page = await pageRequest(query, {
+      list: 'account-users',
+      accountId: params.accountId,
+      filter: { email: query.email?.toLowerCase() },
+    });
+    await createAccountStore(tableContext()).require(params.accountId);
+    const found = await (await administration()).list(params.accountId, { email: query.email }, page);
     return { statusCode: 200, body: { users: found.items.map(userView), nextToken: found.nextToken } };
   },
 

@@ -25,8 +25,7 @@ export const FUNCTION_ACCESS: Record<FunctionName, FunctionAccess> = {
   public: { table: 'none' },
   // Local-only (the token issuer; it counts failed sign-ins): never deployed; listed so that every group has an entry.
   auth: { table: 'readWrite' },
-  // Creates users (and lists them: paged).
-  backoffice: { table: 'readWrite', users: true, pageTokens: true },
+  backoffice: { table: 'readWrite', users: true },
   ops: { table: 'readWrite' },
   licenses: { table: 'read', pageTokens: true },
   keys: { table: 'read', publicKeys: true },
