@@ -340,7 +340,7 @@ export class LicensePortalStack extends Stack {
     if (access.users) {
       role.addToPolicy(
         new iam.PolicyStatement({
-          actions: [...USER_POOL_ACTIONS],
+          actions: [...USER_POOL_ACTIONS[access.users]],
           resources: [this.userPool.userPoolArn],
         }),
       );

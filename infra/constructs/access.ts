@@ -10,10 +10,11 @@ export interface FunctionAccess {
   /** kms:GetPublicKey of the signing keys (PUBLIC_KMS_KEY_IDS), to publish or verify .alf signatures. */
   publicKeys?: true;
   /**
-   * Manage users in the Cognito user pool (USER_POOL_ID): create (with a permanent password), update the admin
-   * attribute, disable, enable and delete — only on that pool (USER_POOL_ACTIONS).
+   * Users in the Cognito user pool (USER_POOL_ID), only on that pool: `create` (with a permanent password, and
+   * deleting a user the table then refused) or `manage` (besides: update the admin attribute, disable, enable,
+   * delete). USER_POOL_ACTIONS lists the actions of each.
    */
-  users?: true;
+  users?: keyof typeof USER_POOL_ACTIONS;
   /** Read the page-token HMAC key (Secrets Manager, PAGE_TOKEN_SECRET_ARN): the function serves a paged list. */
   pageTokens?: true;
 }
@@ -25,7 +26,7 @@ export const FUNCTION_ACCESS: Record<FunctionName, FunctionAccess> = {
   public: { table: 'none' },
   // Local-only (the token issuer; it counts failed sign-ins): never deployed; listed so that every group has an entry.
   auth: { table: 'readWrite' },
-  backoffice: { table: 'readWrite', users: true },
+  backoffice: { table: 'readWrite', users: 'create' },
   ops: { table: 'readWrite' },
   licenses: { table: 'read', pageTokens: true },
   keys: { table: 'read', publicKeys: true },
@@ -36,7 +37,7 @@ export const FUNCTION_ACCESS: Record<FunctionName, FunctionAccess> = {
   assignments: { table: 'readWrite', pageTokens: true },
   reports: { table: 'read' },
   // Account administration: users in the table and in Cognito; ends a disabled or deleted user's sessions.
-  users: { table: 'readWrite', users: true, pageTokens: true },
+  users: { table: 'readWrite', users: 'manage', pageTokens: true },
   audit: { table: 'read', pageTokens: true },
   scheduled: { table: 'readWrite' },
 };
@@ -56,15 +57,24 @@ export const TABLE_WRITE_ACTIONS = [
   'dynamodb:BatchWriteItem',
 ] as const;
 
-/** What account administration calls in the Cognito user pool (functions/identity/cognito.ts); nothing else. */
-export const USER_POOL_ACTIONS = [
+/** What creating users calls in the Cognito user pool (functions/identity/cognito.ts createIdentity). */
+const CREATE_USER_ACTIONS = [
   'cognito-idp:AdminCreateUser',
   'cognito-idp:AdminSetUserPassword',
-  'cognito-idp:AdminUpdateUserAttributes',
-  'cognito-idp:AdminDisableUser',
-  'cognito-idp:AdminEnableUser',
+  // Removes a user whose password Cognito refused, or whom the table then refused.
   'cognito-idp:AdminDeleteUser',
 ] as const;
+
+/** The Cognito actions of each level of FunctionAccess.users; nothing else of Cognito is granted. */
+export const USER_POOL_ACTIONS = {
+  create: CREATE_USER_ACTIONS,
+  manage: [
+    ...CREATE_USER_ACTIONS,
+    'cognito-idp:AdminUpdateUserAttributes',
+    'cognito-idp:AdminDisableUser',
+    'cognito-idp:AdminEnableUser',
+  ],
+} as const;
 
 /** Route groups that have at least one deployed route (the local token issuer's group has none). */
 export const DEPLOYED_GROUPS: Group[] = GROUPS.filter((group) =>
