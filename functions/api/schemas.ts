@@ -116,6 +116,7 @@ export const createUserRequest = z.strictObject({
   roles: z.array(role).check(z.maxLength(50)),
   admin: z.boolean(),
 });
+/** API.md's User: `{"userId","email","name","roles","admin","disabled","createdAt"}` (also the back office's answer). */
 export const userResponse = z
   .object({
     userId: z.string(),
@@ -136,6 +137,7 @@ export const userResponse = z
 
 // ---- account administration ----
 const userRoles = z.array(role).check(z.maxLength(50), z.describe('Roles besides the built-in `All Users`.'));
+/** POST /v1/users: API.md `{"email","password","name"?,"roles"?,"admin"?:false}`. */
 export const addUserRequest = z.strictObject({
   email,
   password,
@@ -145,6 +147,7 @@ export const addUserRequest = z.strictObject({
     z.boolean().check(z.describe('Whether the user administers the account (default false).')),
   ),
 });
+/** PATCH /v1/users/{userId}: API.md `{"name"?,"roles"?,"admin"?,"disabled"?}`, at least one of them. */
 export const updateUserRequest = z
   .strictObject({
     name: z.optional(userName),
@@ -168,15 +171,18 @@ export const updateUserRequest = z
       'must name at least one of name, roles, admin and disabled',
     ),
   );
+/** GET /v1/users and GET /v1/accounts/{accountId}/users: paging and the email filter. */
 export const userListQuery = z.strictObject({
   limit: z.optional(limitParam),
   nextToken: z.optional(nextTokenQuery),
   email: z.optional(text(254).check(z.describe('Only users whose email contains this text (any case).'))),
 });
+/** A page of users. */
 export const userListResponse = z.object({ users: z.array(userResponse), nextToken: nextTokenField });
 
 // ---- audit log ----
 const auditAction = z.enum(AUDIT_ACTIONS);
+/** GET /v1/audit and GET /v1/accounts/{accountId}/audit: range, action, paging and format. */
 export const auditQuery = z.strictObject({
   from: z.optional(isoTime.check(z.describe('Only events at or after this time.'))),
   to: z.optional(isoTime.check(z.describe('Only events before this time.'))),
@@ -191,6 +197,7 @@ export const auditQuery = z.strictObject({
       ),
   ),
 });
+/** API.md's audit event `{"eventId","at","actor":{"type","id"},"action","targetId","details"}`. */
 export const auditEvent = z
   .object({
     eventId: z.string(),
@@ -208,6 +215,7 @@ export const auditEvent = z
       .check(z.describe('What changed, by action; never a secret or a password.')),
   })
   .check(z.meta({ id: 'AuditEvent', description: 'One change in the audit log.' }));
+/** A page of audit events, newest first. */
 export const auditListResponse = z.object({ events: z.array(auditEvent), nextToken: nextTokenField });
 
 export const issueLicenseRequest = z.strictObject({
