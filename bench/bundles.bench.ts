@@ -34,6 +34,8 @@ const SAMPLE: Record<FunctionName, string> = {
   reports: 'http/usageReport',
   credentials: 'http/issueServerToken',
   authorizer: 'authorizer/server-token',
+  users: 'http/listUsers',
+  audit: 'http/listAudit',
   scheduled: 'scheduled/hourly',
 };
 

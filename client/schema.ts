@@ -117,11 +117,19 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * An account's users, as its administrators see them
+         * @description The same list as `GET /v1/users`: paged (`limit`, `nextToken`), `email` keeps users whose email contains it. An unknown account answers 404.
+         *
+         *     Access: back-office operators.
+         *
+         *     A NEXUS server's own token answers 403.
+         */
+        get: operations["listAccountUsers"];
         put?: never;
         /**
          * Create a user of an account
-         * @description Every user is also in the built-in role `All Users`. An email taken in any account answers 409 `email_taken`; an unknown account 404.
+         * @description Every user is also in the built-in role `All Users`. An email taken in any account answers 409 `email_taken`; a password under 12 characters 400; an unknown account 404. The same path as `POST /v1/users`, audited as `user.created` by the operator.
          *
          *     Access: back-office operators.
          *
@@ -792,6 +800,126 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The account's users
+         * @description Paged (`limit`, `nextToken`), in a stable order; `email` keeps users whose email contains it, in any case.
+         *
+         *     Access: an administrator of the account.
+         *
+         *     A NEXUS server's own token answers 403.
+         */
+        get: operations["listUsers"];
+        put?: never;
+        /**
+         * Create a user of the account
+         * @description Every user is also in the built-in role `All Users`; `admin` defaults to false. An email taken in any account answers 409 `email_taken`; a password under 12 characters 400. The password is never shown again.
+         *
+         *     Access: an administrator of the account.
+         *
+         *     A NEXUS server's own token answers 403.
+         */
+        post: operations["addUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One user of the account
+         * @description A deleted user, or another account's, answers 404.
+         *
+         *     Access: an administrator of the account.
+         *
+         *     A NEXUS server's own token answers 403.
+         */
+        get: operations["getUser"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a user: ends its sessions; its id answers 404 from then on
+         * @description All the user's sessions end (their seats are free when it answers), its tokens answer 401 and its id 404 everywhere; its email may be used for a new user. The account's last enabled administrator answers 409 `last_admin`.
+         *
+         *     Access: an administrator of the account.
+         *
+         *     A NEXUS server's own token answers 403.
+         */
+        delete: operations["deleteUser"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a user's name, roles, administrator flag or disabled flag
+         * @description Only the named fields change. Disabling ends all the user's sessions at once (their seats are free when it answers) and the user's tokens answer 401 from the next request; a role change applies to later sign-ins (seats already held stay). Removing `admin` from, or disabling, the account's last enabled administrator answers 409 `last_admin`, also when two such changes race.
+         *
+         *     Access: an administrator of the account.
+         *
+         *     A NEXUS server's own token answers 403.
+         */
+        patch: operations["updateUser"];
+        trace?: never;
+    };
+    "/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The account's audit log, newest first, as JSON or CSV
+         * @description Every change of the kinds the contract lists, by a caller or by the hourly check, is in the log once it has answered; records are kept 400 days. `from` (inclusive) and `to` (exclusive) bound `at`; `action` keeps one action. Paged (`limit`, `nextToken`); `format=csv` answers the same page as CSV with `details` as JSON.
+         *
+         *     Access: an administrator of the account.
+         *
+         *     A NEXUS server's own token answers 403.
+         */
+        get: operations["listAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/accounts/{accountId}/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An account's audit log (back office), newest first, as JSON or CSV
+         * @description Every change of the kinds the contract lists, by a caller or by the hourly check, is in the log once it has answered; records are kept 400 days. `from` (inclusive) and `to` (exclusive) bound `at`; `action` keeps one action. Paged (`limit`, `nextToken`); `format=csv` answers the same page as CSV with `details` as JSON. An unknown account answers 404.
+         *
+         *     Access: back-office operators.
+         *
+         *     A NEXUS server's own token answers 403.
+         */
+        get: operations["listAccountAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -847,6 +975,27 @@ export interface components {
             used: number;
             automaticLeasing: boolean;
             allowRoaming: boolean;
+        };
+        /** @description One change in the audit log. */
+        AuditEvent: {
+            eventId: string;
+            /** Format: date-time */
+            at: string;
+            /** @description Who made the change. */
+            actor: {
+                /** @enum {string} */
+                type: "user" | "operator" | "server" | "system";
+                /** @description The user, operator or server id; `hourly-check` for the system. */
+                id: string;
+            };
+            /** @enum {string} */
+            action: "license.issued" | "license.renewed" | "license.expired" | "activation.created" | "server.registered" | "server.removed" | "server.lapsed" | "license.acquired" | "license.imported" | "session.killed" | "assignment.created" | "assignment.updated" | "assignment.deleted" | "settings.updated" | "user.created" | "user.updated" | "user.deleted" | "credential.created" | "credential.revoked";
+            /** @description The id of what changed (user, license, assignment, ...). */
+            targetId: string;
+            /** @description What changed, by action; never a secret or a password. */
+            details: {
+                [key: string]: unknown;
+            };
         };
         /** @description A server's credential (never its secret). */
         Credential: {
@@ -1067,10 +1216,16 @@ export interface components {
             userId: string;
             /** @description Lower-cased. */
             email: string;
+            /** @description Empty when none was given. */
+            name: string;
             /** @description The roles as set, always including the built-in `All Users`. */
             roles: string[];
             /** @description Whether the user administers the account. */
             admin: boolean;
+            /** @description A disabled user holds no session, cannot sign in and its tokens answer 401. */
+            disabled: boolean;
+            /** @description When the user was created; null for users stored before the portal recorded it. */
+            createdAt: string | null;
         };
     };
     responses: {
@@ -1145,6 +1300,20 @@ export interface components {
                     error?: {
                         /** @constant */
                         code?: "invalid_request";
+                    };
+                };
+            };
+        };
+        /** @description Conflict: `last_admin`. */
+        LastAdmin: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"] & {
+                    error?: {
+                        /** @constant */
+                        code?: "last_admin";
                     };
                 };
             };
@@ -1446,6 +1615,48 @@ export interface operations {
             431: components["responses"]["HeaderTooLarge"];
         };
     };
+    listAccountUsers: {
+        parameters: {
+            query?: {
+                /** @description Page size: at most this many items; a page may hold fewer while nextToken is not null. */
+                limit?: number;
+                /** @description The nextToken of the previous page, as it was answered; absent for the first page. */
+                nextToken?: string;
+                /** @description Only users whose email contains this text (any case). */
+                email?: string;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the account.
+                 * @example acc_3h5j7k9m2n4p6q8r1s3t
+                 */
+                accountId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        users: components["schemas"]["User"][];
+                        /** @description Pass it as ?nextToken= to get the next page; null on the last page. */
+                        nextToken: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            431: components["responses"]["HeaderTooLarge"];
+        };
+    };
     createUser: {
         parameters: {
             query?: never;
@@ -1474,7 +1685,9 @@ export interface operations {
                 "application/json": {
                     /** Format: email */
                     email: string;
+                    /** @description At least 12 characters; never shown again nor logged. */
                     password: string;
+                    name?: string;
                     roles: string[];
                     admin: boolean;
                 };
@@ -1498,6 +1711,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             431: components["responses"]["HeaderTooLarge"];
+            503: components["responses"]["Busy"];
         };
     };
     issueLicense: {
@@ -2850,6 +3064,318 @@ export interface operations {
                     /**
                      * @example start,licenseId,peakSessions,sessionsStarted,denied,seatHours
                      *     2026-01-05T09:00:00.000Z,lic_3h5j7k9m2n4p6q8r1s3t,4,6,1,3.25
+                     */
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            431: components["responses"]["HeaderTooLarge"];
+        };
+    };
+    listUsers: {
+        parameters: {
+            query?: {
+                /** @description Page size: at most this many items; a page may hold fewer while nextToken is not null. */
+                limit?: number;
+                /** @description The nextToken of the previous page, as it was answered; absent for the first page. */
+                nextToken?: string;
+                /** @description Only users whose email contains this text (any case). */
+                email?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        users: components["schemas"]["User"][];
+                        /** @description Pass it as ?nextToken= to get the next page; null on the last page. */
+                        nextToken: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            431: components["responses"]["HeaderTooLarge"];
+        };
+    };
+    addUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "email": "dana@acme.example",
+                 *       "password": "correct-horse-battery",
+                 *       "name": "Dana Reyes",
+                 *       "roles": [
+                 *         "Designers"
+                 *       ],
+                 *       "admin": false
+                 *     }
+                 */
+                "application/json": {
+                    /** Format: email */
+                    email: string;
+                    /** @description At least 12 characters; never shown again nor logged. */
+                    password: string;
+                    name?: string;
+                    /** @description Roles besides the built-in `All Users`. */
+                    roles?: string[];
+                    /** @description Whether the user administers the account (default false). */
+                    admin?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["EmailTaken"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            431: components["responses"]["HeaderTooLarge"];
+            503: components["responses"]["Busy"];
+        };
+    };
+    getUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the user.
+                 * @example usr_3h5j7k9m2n4p6q8r1s3t
+                 */
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            431: components["responses"]["HeaderTooLarge"];
+        };
+    };
+    deleteUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the user.
+                 * @example usr_3h5j7k9m2n4p6q8r1s3t
+                 */
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["LastAdmin"];
+            431: components["responses"]["HeaderTooLarge"];
+            503: components["responses"]["Busy"];
+        };
+    };
+    updateUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the user.
+                 * @example usr_3h5j7k9m2n4p6q8r1s3t
+                 */
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "roles": [
+                 *         "Designers",
+                 *         "Librarians"
+                 *       ],
+                 *       "disabled": true
+                 *     }
+                 */
+                "application/json": {
+                    name?: string;
+                    /** @description Replace the roles (`All Users` is always kept). */
+                    roles?: string[];
+                    admin?: boolean;
+                    /** @description `true` ends all the user’s sessions at once; its tokens answer 401 from then on. */
+                    disabled?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["LastAdmin"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            431: components["responses"]["HeaderTooLarge"];
+            503: components["responses"]["Busy"];
+        };
+    };
+    listAudit: {
+        parameters: {
+            query?: {
+                /** @description Only events at or after this time. */
+                from?: string;
+                /** @description Only events before this time. */
+                to?: string;
+                /** @description Only events of this action. */
+                action?: "license.issued" | "license.renewed" | "license.expired" | "activation.created" | "server.registered" | "server.removed" | "server.lapsed" | "license.acquired" | "license.imported" | "session.killed" | "assignment.created" | "assignment.updated" | "assignment.deleted" | "settings.updated" | "user.created" | "user.updated" | "user.deleted" | "credential.created" | "credential.revoked";
+                /** @description Page size: at most this many items; a page may hold fewer while nextToken is not null. */
+                limit?: number;
+                /** @description The nextToken of the previous page, as it was answered; absent for the first page. */
+                nextToken?: string;
+                /** @description `csv` answers the same page as text/csv; the next page’s token is in `x-next-token`. */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description With `format=csv`: `attachment; filename="audit.csv"`. */
+                    "content-disposition"?: string;
+                    /** @description With `format=csv`, when there is a next page: its nextToken. */
+                    "x-next-token"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        events: components["schemas"]["AuditEvent"][];
+                        /** @description Pass it as ?nextToken= to get the next page; null on the last page. */
+                        nextToken: string | null;
+                    };
+                    /**
+                     * @example eventId,at,actorType,actorId,action,targetId,details
+                     *     evt_3h5j7k9m2n4p6q8r1s3t,2026-01-05T09:00:00.000Z,user,usr_2d4f6h8j1k3m5n7p9q2r,user.updated,usr_8w2y4a6c8e1g3i5k7m9o,"{""email"":""dana@acme.example"",""changes"":{""admin"":{""from"":false,""to"":true}}}"
+                     */
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            431: components["responses"]["HeaderTooLarge"];
+        };
+    };
+    listAccountAudit: {
+        parameters: {
+            query?: {
+                /** @description Only events at or after this time. */
+                from?: string;
+                /** @description Only events before this time. */
+                to?: string;
+                /** @description Only events of this action. */
+                action?: "license.issued" | "license.renewed" | "license.expired" | "activation.created" | "server.registered" | "server.removed" | "server.lapsed" | "license.acquired" | "license.imported" | "session.killed" | "assignment.created" | "assignment.updated" | "assignment.deleted" | "settings.updated" | "user.created" | "user.updated" | "user.deleted" | "credential.created" | "credential.revoked";
+                /** @description Page size: at most this many items; a page may hold fewer while nextToken is not null. */
+                limit?: number;
+                /** @description The nextToken of the previous page, as it was answered; absent for the first page. */
+                nextToken?: string;
+                /** @description `csv` answers the same page as text/csv; the next page’s token is in `x-next-token`. */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the account.
+                 * @example acc_3h5j7k9m2n4p6q8r1s3t
+                 */
+                accountId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description With `format=csv`: `attachment; filename="audit.csv"`. */
+                    "content-disposition"?: string;
+                    /** @description With `format=csv`, when there is a next page: its nextToken. */
+                    "x-next-token"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        events: components["schemas"]["AuditEvent"][];
+                        /** @description Pass it as ?nextToken= to get the next page; null on the last page. */
+                        nextToken: string | null;
+                    };
+                    /**
+                     * @example eventId,at,actorType,actorId,action,targetId,details
+                     *     evt_3h5j7k9m2n4p6q8r1s3t,2026-01-05T09:00:00.000Z,user,usr_2d4f6h8j1k3m5n7p9q2r,user.updated,usr_8w2y4a6c8e1g3i5k7m9o,"{""email"":""dana@acme.example"",""changes"":{""admin"":{""from"":false,""to"":true}}}"
                      */
                     "text/csv": string;
                 };

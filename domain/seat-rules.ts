@@ -29,7 +29,8 @@ function counterBelow(counter: string, limit: { attr: string }): Condition {
   return or(missing(counter), compare(attr(counter), '<', limit));
 }
 
-function counterEquals(counter: string, n: number): Condition {
+/** The counter equals `n`; a counter absent on old items counts as 0 (so it equals 0). */
+export function counterEquals(counter: string, n: number): Condition {
   return n === 0
     ? or(missing(counter), compare(attr(counter), '=', value(0)))
     : compare(attr(counter), '=', value(n));

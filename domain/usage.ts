@@ -1,5 +1,6 @@
 // Usage report math in UTC: hour and day buckets, per-hour usage of sessions and denials, rollups and CSV.
 import { InvalidRequestError } from './errors.js';
+import { csvText } from './csv.js';
 
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 24 * HOUR_MS;
@@ -284,16 +285,12 @@ export function reportRows(
   return rows;
 }
 
-function csvField(value: string | number): string {
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
 /** RFC 4180 CSV with a header row of the JSON field names, CRLF line ends. */
 export function toCsv(rows: readonly UsageRow[]): string {
-  const lines = [USAGE_COLUMNS.join(',')];
-  for (const row of rows) lines.push(USAGE_COLUMNS.map((column) => csvField(row[column])).join(','));
-  return `${lines.join('\r\n')}\r\n`;
+  return csvText(
+    USAGE_COLUMNS,
+    rows.map((row) => USAGE_COLUMNS.map((column) => row[column])),
+  );
 }
 
 /** Live sessions per license and role key (ALL_ROLES_KEY and roleKey(role)) at one instant. */

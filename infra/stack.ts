@@ -17,6 +17,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { TOKEN_LIFETIME_SECONDS } from '../domain/identity.js';
+import { MIN_PASSWORD_LENGTH } from '../domain/users.js';
 import { routeKeyOf } from '../functions/api/routes.js';
 import { TABLE_DESIGN } from '../functions/store/keys.js';
 import {
@@ -27,6 +28,7 @@ import {
   type FunctionName,
   TABLE_READ_ACTIONS,
   TABLE_WRITE_ACTIONS,
+  USER_POOL_ACTIONS,
 } from './constructs/access.js';
 import { Dashboard } from './constructs/dashboard.js';
 import { PortalFunction } from './constructs/portal-function.js';
@@ -143,7 +145,7 @@ export class LicensePortalStack extends Stack {
 
     this.userPool = new cognito.UserPool(this, 'Users', {
       userPoolName: `license-portal-${props.stage}`,
-      // Only the back office creates users (AdminCreateUser); nobody signs themselves up.
+      // Only the back office and account administrators create users (AdminCreateUser); nobody signs up.
       selfSignUpEnabled: false,
       signInAliases: { username: true, email: true },
       signInCaseSensitive: false,
@@ -154,9 +156,9 @@ export class LicensePortalStack extends Stack {
         admin: new cognito.StringAttribute({ minLen: 4, maxLen: 5, mutable: true }),
         operator: new cognito.StringAttribute({ minLen: 4, maxLen: 5, mutable: true }),
       },
-      // NIST SP 800-63B: length, not composition rules; matches the API's 8-character minimum.
+      // NIST SP 800-63B: length, not composition rules; the API's minimum (API.md: 12), one constant for both.
       passwordPolicy: {
-        minLength: 8,
+        minLength: MIN_PASSWORD_LENGTH,
         requireLowercase: false,
         requireUppercase: false,
         requireDigits: false,
@@ -172,8 +174,7 @@ export class LicensePortalStack extends Stack {
     });
     Validations.of(this.userPool).acknowledge({
       id: 'AwsSolutions-COG1',
-      reason:
-        'Passwords need 8+ characters without composition rules, as NIST SP 800-63B recommends; the back office sets them and the API enforces the same minimum.',
+      reason: `Passwords need ${MIN_PASSWORD_LENGTH}+ characters without composition rules, as NIST SP 800-63B recommends; administrators and the back office set them and the API enforces the same minimum.`,
     });
     Validations.of(this.userPool).acknowledge({
       id: 'AwsSolutions-COG2',
@@ -386,11 +387,7 @@ export class LicensePortalStack extends Stack {
     if (access.users) {
       role.addToPolicy(
         new iam.PolicyStatement({
-          actions: [
-            'cognito-idp:AdminCreateUser',
-            'cognito-idp:AdminSetUserPassword',
-            'cognito-idp:AdminDeleteUser',
-          ],
+          actions: [...USER_POOL_ACTIONS[access.users]],
           resources: [this.userPool.userPoolArn],
         }),
       );

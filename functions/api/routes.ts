@@ -1,6 +1,7 @@
 // The one route table: the local runtime serves it and the CDK stack deploys it, so no route exists in one only.
 import type { z } from 'zod/mini';
 import type { ErrorCode } from '../../domain/errors.js';
+import { AUDIT_CSV_COLUMNS } from '../../domain/audit.js';
 import type { RouteAccess, ServerTokenUse } from '../../domain/identity.js';
 import { USAGE_COLUMNS } from '../../domain/usage.js';
 import * as s from './schemas.js';
@@ -23,6 +24,8 @@ export const GROUPS = [
   'assignments',
   'reports',
   'credentials',
+  'users',
+  'audit',
 ] as const;
 export type Group = (typeof GROUPS)[number];
 
@@ -42,6 +45,9 @@ export const GROUP_DESCRIPTIONS: Record<Group, string> = {
   reports: 'Current and historical license usage.',
   credentials:
     "NEXUS servers' own credentials, and the short-lived server tokens a NEXUS server exchanges its secret for.",
+  users:
+    "Account administration: the account's users, their roles, administrator flag, disabling and deletion.",
+  audit: 'The audit log: who changed what, newest first, as JSON or CSV.',
 };
 
 type Schema = z.core.$ZodType;
@@ -74,7 +80,7 @@ export interface SuccessSpec {
 
 /** One route of the table: how it is served, who may call it, what it takes and what it answers. */
 export interface RouteSpec {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   group: Group;
   access: Access;
@@ -134,6 +140,30 @@ const ALF_EXAMPLE = [
   'Signature: lk-4Zq8dXr2:3q2-7wQ1b5Hk9Yt0aJmXcV8sN4pR6uE2gL7fD1iK0oZ5yB3nW9hT6vC4xA8jS2eU1rM0qP7lG5kF3dI9uY6tO4wQ',
   '',
 ].join('\n');
+
+const AUDIT_DESCRIPTION =
+  'Every change of the kinds the contract lists, by a caller or by the hourly check, is in the log once it has answered; records are kept 400 days. `from` (inclusive) and `to` (exclusive) bound `at`; `action` keeps one action. Paged (`limit`, `nextToken`); `format=csv` answers the same page as CSV with `details` as JSON.';
+
+/** The audit list's answers: JSON, or the same page as CSV. */
+const AUDIT_SUCCESS = {
+  status: 200,
+  schema: s.auditListResponse,
+  alternative: {
+    contentType: 'text/csv',
+    description: 'With `format=csv`: a header row of the columns, then one line per event of the page.',
+    example: `${AUDIT_CSV_COLUMNS.join(',')}\r\nevt_3h5j7k9m2n4p6q8r1s3t,2026-01-05T09:00:00.000Z,user,usr_2d4f6h8j1k3m5n7p9q2r,user.updated,usr_8w2y4a6c8e1g3i5k7m9o,"{""email"":""dana@acme.example"",""changes"":{""admin"":{""from"":false,""to"":true}}}"\r\n`,
+  },
+  headers: {
+    'content-disposition': {
+      description: 'With `format=csv`: `attachment; filename="audit.csv"`.',
+      required: false,
+    },
+    'x-next-token': {
+      description: 'With `format=csv`, when there is a next page: its nextToken.',
+      required: false,
+    },
+  },
+} as const satisfies SuccessSpec;
 
 export const routes = {
   health: route({
@@ -204,7 +234,7 @@ export const routes = {
     access: 'operator',
     summary: 'Create a user of an account',
     description:
-      'Every user is also in the built-in role `All Users`. An email taken in any account answers 409 `email_taken`; an unknown account 404.',
+      'Every user is also in the built-in role `All Users`. An email taken in any account answers 409 `email_taken`; a password under 12 characters 400; an unknown account 404. The same path as `POST /v1/users`, audited as `user.created` by the operator.',
     bodyType: 'json',
     body: s.createUserRequest,
     example: {
@@ -215,7 +245,20 @@ export const routes = {
     },
     params: s.accountParams,
     success: { status: 201, schema: s.userResponse },
-    errors: ['email_taken'],
+    errors: ['email_taken', 'busy'],
+  }),
+  listAccountUsers: route({
+    method: 'GET',
+    path: '/v1/accounts/{accountId}/users',
+    group: 'users',
+    access: 'operator',
+    summary: "An account's users, as its administrators see them",
+    description:
+      'The same list as `GET /v1/users`: paged (`limit`, `nextToken`), `email` keeps users whose email contains it. An unknown account answers 404.',
+    bodyType: 'none',
+    params: s.accountParams,
+    query: s.userListQuery,
+    success: { status: 200, schema: s.userListResponse },
   }),
   issueLicense: route({
     method: 'POST',
@@ -674,6 +717,100 @@ export const routes = {
         },
       },
     },
+  }),
+  listUsers: route({
+    method: 'GET',
+    path: '/v1/users',
+    group: 'users',
+    access: 'admin',
+    summary: "The account's users",
+    description:
+      'Paged (`limit`, `nextToken`), in a stable order; `email` keeps users whose email contains it, in any case.',
+    bodyType: 'none',
+    query: s.userListQuery,
+    success: { status: 200, schema: s.userListResponse },
+  }),
+  addUser: route({
+    method: 'POST',
+    path: '/v1/users',
+    group: 'users',
+    access: 'admin',
+    summary: 'Create a user of the account',
+    description:
+      'Every user is also in the built-in role `All Users`; `admin` defaults to false. An email taken in any account answers 409 `email_taken`; a password under 12 characters 400. The password is never shown again.',
+    bodyType: 'json',
+    body: s.addUserRequest,
+    example: {
+      email: 'dana@acme.example',
+      password: 'correct-horse-battery',
+      name: 'Dana Reyes',
+      roles: ['Designers'],
+      admin: false,
+    },
+    success: { status: 201, schema: s.userResponse },
+    errors: ['email_taken', 'busy'],
+  }),
+  getUser: route({
+    method: 'GET',
+    path: '/v1/users/{userId}',
+    group: 'users',
+    access: 'admin',
+    summary: 'One user of the account',
+    description: "A deleted user, or another account's, answers 404.",
+    bodyType: 'none',
+    params: s.userParams,
+    success: { status: 200, schema: s.userResponse },
+  }),
+  updateUser: route({
+    method: 'PATCH',
+    path: '/v1/users/{userId}',
+    group: 'users',
+    access: 'admin',
+    summary: "Change a user's name, roles, administrator flag or disabled flag",
+    description:
+      "Only the named fields change. Disabling ends all the user's sessions at once (their seats are free when it answers) and the user's tokens answer 401 from the next request; a role change applies to later sign-ins (seats already held stay). Removing `admin` from, or disabling, the account's last enabled administrator answers 409 `last_admin`, also when two such changes race.",
+    bodyType: 'json',
+    body: s.updateUserRequest,
+    example: { roles: ['Designers', 'Librarians'], disabled: true },
+    params: s.userParams,
+    success: { status: 200, schema: s.userResponse },
+    errors: ['last_admin', 'busy'],
+  }),
+  deleteUser: route({
+    method: 'DELETE',
+    path: '/v1/users/{userId}',
+    group: 'users',
+    access: 'admin',
+    summary: 'Delete a user: ends its sessions; its id answers 404 from then on',
+    description:
+      "All the user's sessions end (their seats are free when it answers), its tokens answer 401 and its id 404 everywhere; its email may be used for a new user. The account's last enabled administrator answers 409 `last_admin`.",
+    bodyType: 'none',
+    params: s.userParams,
+    success: { status: 204 },
+    errors: ['last_admin', 'busy'],
+  }),
+  listAudit: route({
+    method: 'GET',
+    path: '/v1/audit',
+    group: 'audit',
+    access: 'admin',
+    summary: "The account's audit log, newest first, as JSON or CSV",
+    description: AUDIT_DESCRIPTION,
+    bodyType: 'none',
+    query: s.auditQuery,
+    success: AUDIT_SUCCESS,
+  }),
+  listAccountAudit: route({
+    method: 'GET',
+    path: '/v1/accounts/{accountId}/audit',
+    group: 'audit',
+    access: 'operator',
+    summary: "An account's audit log (back office), newest first, as JSON or CSV",
+    description: `${AUDIT_DESCRIPTION} An unknown account answers 404.`,
+    bodyType: 'none',
+    params: s.accountParams,
+    query: s.auditQuery,
+    success: AUDIT_SUCCESS,
   }),
 } as const satisfies Record<string, RouteSpec>;
 

@@ -1,8 +1,10 @@
 // Request and response schemas (zod/mini): the single source for validation, TypeScript types and OpenAPI.
 import * as z from 'zod/mini';
+import { AUDIT_ACTIONS } from '../../domain/audit.js';
 import { KINDS, MAX_SEATS, MIN_SEATS, PRODUCTS } from '../../domain/products.js';
 import { MAX_SESSION_TIMEOUT_MINUTES, MIN_SESSION_TIMEOUT_MINUTES } from '../../domain/settings.js';
 import { CLEAN_TEXT_MESSAGE, isCleanText, WITHOUT_FORBIDDEN_CHARACTERS } from '../../domain/text.js';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../../domain/users.js';
 
 /**
  * The one text rule, on every string of every request schema below (API.md "Text": no control characters
@@ -26,7 +28,14 @@ export const id = str().check(z.minLength(1), z.maxLength(128), z.regex(/^[A-Za-
 /** An ISO-8601 time with a UTC offset (`2026-01-31T09:00:00.000Z`); documented as `format: date-time`. */
 export const isoTime = z.iso.datetime({ offset: true }).check(cleanText);
 export const email = z.email().check(z.maxLength(254), cleanText);
-export const password = str().check(z.minLength(8), z.maxLength(128));
+/** API.md: "a password under 12 characters → 400" (the Cognito user pool's policy matches, infra/stack.ts). */
+export const password = str().check(
+  z.minLength(MIN_PASSWORD_LENGTH),
+  z.maxLength(MAX_PASSWORD_LENGTH),
+  z.describe(`At least ${MIN_PASSWORD_LENGTH} characters; never shown again nor logged.`),
+);
+/** A user's display name. */
+export const userName = text(200);
 export const role = text(100);
 export const product = z.enum(PRODUCTS);
 export const seatCount = z.int().check(z.minimum(MIN_SEATS), z.maximum(MAX_SEATS));
@@ -103,19 +112,111 @@ export const accountResponse = z
 export const createUserRequest = z.strictObject({
   email,
   password,
+  name: z.optional(userName),
   roles: z.array(role).check(z.maxLength(50)),
   admin: z.boolean(),
 });
+/** API.md's User: `{"userId","email","name","roles","admin","disabled","createdAt"}` (also the back office's answer). */
 export const userResponse = z
   .object({
     userId: z.string(),
     email: z.string().check(z.describe('Lower-cased.')),
+    name: z.string().check(z.describe('Empty when none was given.')),
     roles: z
       .array(z.string())
       .check(z.describe('The roles as set, always including the built-in `All Users`.')),
     admin: z.boolean().check(z.describe('Whether the user administers the account.')),
+    disabled: z
+      .boolean()
+      .check(z.describe('A disabled user holds no session, cannot sign in and its tokens answer 401.')),
+    createdAt: z
+      .nullable(isoTime)
+      .check(z.describe('When the user was created; null for users stored before the portal recorded it.')),
   })
   .check(z.meta({ id: 'User', description: 'A user of an account.' }));
+
+// ---- account administration ----
+const userRoles = z.array(role).check(z.maxLength(50), z.describe('Roles besides the built-in `All Users`.'));
+/** POST /v1/users: API.md `{"email","password","name"?,"roles"?,"admin"?:false}`. */
+export const addUserRequest = z.strictObject({
+  email,
+  password,
+  name: z.optional(userName),
+  roles: z.optional(userRoles),
+  admin: z.optional(
+    z.boolean().check(z.describe('Whether the user administers the account (default false).')),
+  ),
+});
+/** PATCH /v1/users/{userId}: API.md `{"name"?,"roles"?,"admin"?,"disabled"?}`, at least one of them. */
+export const updateUserRequest = z
+  .strictObject({
+    name: z.optional(userName),
+    roles: z.optional(userRoles.check(z.describe('Replace the roles (`All Users` is always kept).'))),
+    admin: z.optional(z.boolean()),
+    disabled: z.optional(
+      z
+        .boolean()
+        .check(
+          z.describe('`true` ends all the user’s sessions at once; its tokens answer 401 from then on.'),
+        ),
+    ),
+  })
+  .check(
+    z.refine(
+      (body) =>
+        body.name !== undefined ||
+        body.roles !== undefined ||
+        body.admin !== undefined ||
+        body.disabled !== undefined,
+      'must name at least one of name, roles, admin and disabled',
+    ),
+  );
+/** GET /v1/users and GET /v1/accounts/{accountId}/users: paging and the email filter. */
+export const userListQuery = z.strictObject({
+  limit: z.optional(limitParam),
+  nextToken: z.optional(nextTokenQuery),
+  email: z.optional(text(254).check(z.describe('Only users whose email contains this text (any case).'))),
+});
+/** A page of users. */
+export const userListResponse = z.object({ users: z.array(userResponse), nextToken: nextTokenField });
+
+// ---- audit log ----
+const auditAction = z.enum(AUDIT_ACTIONS);
+/** GET /v1/audit and GET /v1/accounts/{accountId}/audit: range, action, paging and format. */
+export const auditQuery = z.strictObject({
+  from: z.optional(isoTime.check(z.describe('Only events at or after this time.'))),
+  to: z.optional(isoTime.check(z.describe('Only events before this time.'))),
+  action: z.optional(auditAction.check(z.describe('Only events of this action.'))),
+  limit: z.optional(limitParam),
+  nextToken: z.optional(nextTokenQuery),
+  format: z.optional(
+    z
+      .enum(['json', 'csv'])
+      .check(
+        z.describe('`csv` answers the same page as text/csv; the next page’s token is in `x-next-token`.'),
+      ),
+  ),
+});
+/** API.md's audit event `{"eventId","at","actor":{"type","id"},"action","targetId","details"}`. */
+export const auditEvent = z
+  .object({
+    eventId: z.string(),
+    at: isoTime,
+    actor: z
+      .object({
+        type: z.enum(['user', 'operator', 'server', 'system']),
+        id: z.string().check(z.describe('The user, operator or server id; `hourly-check` for the system.')),
+      })
+      .check(z.describe('Who made the change.')),
+    action: auditAction,
+    targetId: z.string().check(z.describe('The id of what changed (user, license, assignment, ...).')),
+    details: z
+      .record(z.string(), z.unknown())
+      .check(z.describe('What changed, by action; never a secret or a password.')),
+  })
+  .check(z.meta({ id: 'AuditEvent', description: 'One change in the audit log.' }));
+/** A page of audit events, newest first. */
+export const auditListResponse = z.object({ events: z.array(auditEvent), nextToken: nextTokenField });
 
 export const issueLicenseRequest = z.strictObject({
   product,
@@ -509,6 +610,7 @@ export const serverParams = z.strictObject({ serverId: id });
 export const activationParams = z.strictObject({ activationId: id });
 export const sessionParams = z.strictObject({ sessionId: id });
 export const assignmentParams = z.strictObject({ licenseId: id, assignmentId: id });
+export const userParams = z.strictObject({ userId: id });
 
 export const healthResponse = z.object({ status: z.literal('ok') });
 export const errorResponse = z

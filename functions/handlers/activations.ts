@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
 import { AlfValueError } from '../../domain/alf.js';
+import { actorOf } from '../../domain/audit.js';
 import { InvalidRequestError, LicenseExpiredError, NotFoundError } from '../../domain/errors.js';
 import { licenseStatus } from '../../domain/license.js';
 import { ACTIVATIONS_PER_ACCOUNT } from '../../domain/rate-limit.js';
@@ -73,9 +74,10 @@ export const handler = createGroupHandler('activations', storedCallers, {
         throw new InvalidRequestError(`Cannot put that into a license file: ${error.message}.`);
       throw error;
     }
+    const activationId = newId('act');
     const { activation } = await activations.create(
       {
-        activationId: newId('act'),
+        activationId,
         accountId: caller.accountId,
         licenseId: license.licenseId,
         hostId: body.hostId,
@@ -85,6 +87,19 @@ export const handler = createGroupHandler('activations', storedCallers, {
         createdAt: now.toISOString(),
       },
       claim,
+      {
+        eventId: newId('evt'),
+        accountId: caller.accountId,
+        at: now.toISOString(),
+        actor: actorOf(caller),
+        action: 'activation.created',
+        targetId: activationId,
+        details: {
+          licenseId: license.licenseId,
+          hostId: body.hostId,
+          ...(body.hostName ? { hostName: body.hostName } : {}),
+        },
+      },
     );
     return { statusCode: 201, body: activationBody(activation) };
   },

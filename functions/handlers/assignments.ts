@@ -6,7 +6,9 @@ import {
   rolesSummary,
   takesAssignments,
 } from '../../domain/assignments.js';
+import { actorOf, type AuditRecord } from '../../domain/audit.js';
 import { BusyError, InvalidRequestError } from '../../domain/errors.js';
+import type { AccountCaller } from '../../domain/identity.js';
 import { isValidAt, type License } from '../../domain/license.js';
 import { storedCallers } from '../http/callers.js';
 import { createGroupHandler } from '../http/handler.js';
@@ -29,6 +31,30 @@ function assignmentBody(a: Assignment) {
     used: a.used,
     automaticLeasing: a.automaticLeasing,
     allowRoaming: a.allowRoaming,
+  };
+}
+
+/** The audit record of a change of an assignment by `caller` (API.md "assignment.created|updated|deleted"). */
+function assignmentRecord(
+  caller: AccountCaller,
+  action: 'assignment.created' | 'assignment.updated' | 'assignment.deleted',
+  assignment: Assignment,
+  now: Date,
+): AuditRecord {
+  return {
+    eventId: newId('evt'),
+    accountId: caller.accountId,
+    at: now.toISOString(),
+    actor: actorOf(caller),
+    action,
+    targetId: assignment.assignmentId,
+    details: {
+      licenseId: assignment.licenseId,
+      role: assignment.role,
+      seats: assignment.seats,
+      automaticLeasing: assignment.automaticLeasing,
+      allowRoaming: assignment.allowRoaming,
+    },
   };
 }
 
@@ -64,7 +90,7 @@ export const handler = createGroupHandler('assignments', storedCallers, {
     };
   },
 
-  createAssignment: async ({ params, body, caller }) => {
+  createAssignment: async ({ params, body, caller, now }) => {
     const ctx = tableContext();
     const license = await createLicenseStore(ctx).require(caller.accountId, params.licenseId);
     requireAssignable(license);
@@ -78,11 +104,16 @@ export const handler = createGroupHandler('assignments', storedCallers, {
       allowRoaming: body.allowRoaming ?? false,
     };
     checkFits(license, 0, body.seats === 'all' ? 0 : body.seats);
-    await createAssignmentStore(ctx).create(caller.accountId, license, assignment);
+    await createAssignmentStore(ctx).create(
+      caller.accountId,
+      license,
+      assignment,
+      assignmentRecord(caller, 'assignment.created', assignment, now),
+    );
     return { statusCode: 201, body: assignmentBody(assignment) };
   },
 
-  replaceAssignment: async ({ params, body, caller }) => {
+  replaceAssignment: async ({ params, body, caller, now }) => {
     const ctx = tableContext();
     const license = await createLicenseStore(ctx).require(caller.accountId, params.licenseId);
     const store = createAssignmentStore(ctx);
@@ -98,7 +129,13 @@ export const handler = createGroupHandler('assignments', storedCallers, {
         allowRoaming: body.allowRoaming ?? false,
       };
       try {
-        await store.replace(caller.accountId, license, before, after);
+        await store.replace(
+          caller.accountId,
+          license,
+          before,
+          after,
+          assignmentRecord(caller, 'assignment.updated', after, now),
+        );
         return { statusCode: 200, body: assignmentBody(after) };
       } catch (error) {
         if (!(error instanceof AssignmentChangedError)) throw error;
@@ -116,7 +153,13 @@ export const handler = createGroupHandler('assignments', storedCallers, {
         await store.get(caller.accountId, license.licenseId, params.assignmentId),
       );
       try {
-        await store.delete(caller.accountId, license, before, now);
+        await store.delete(
+          caller.accountId,
+          license,
+          before,
+          now,
+          assignmentRecord(caller, 'assignment.deleted', before, now),
+        );
         return { statusCode: 204 };
       } catch (error) {
         if (!(error instanceof AssignmentChangedError)) throw error;
@@ -137,7 +180,7 @@ export const handler = createGroupHandler('assignments', storedCallers, {
       eventId: newId('evt'),
       accountId: caller.accountId,
       at: now.toISOString(),
-      actor: { type: 'user', id: caller.userId },
+      actor: actorOf(caller),
       action: 'settings.updated',
       targetId: caller.accountId,
       details: { ...body },

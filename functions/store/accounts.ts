@@ -1,31 +1,34 @@
-// Accounts, their users and the email index.
-import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+// Accounts, reads of their users and the email index (account administration writes users: ./users.ts).
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Account, User } from '../../domain/account.js';
-import { EmailTakenError, NotFoundError } from '../../domain/errors.js';
+import { NotFoundError } from '../../domain/errors.js';
+import { ENABLED_ADMINS } from '../../domain/users.js';
 import type { TableContext } from './client.js';
-import { cancellationReasons } from './errors.js';
 import { keys } from './keys.js';
-import { queryAll } from './query.js';
 
 export interface EmailLogin {
   email: string;
   accountId: string;
   userId: string;
-  admin: boolean;
   /** Local identity provider only: scrypt hash. In AWS, Cognito keeps the password. */
   passwordHash?: string;
 }
 
-/** A user from its item (items written before profileVersion and disabled existed read as 0 and false). */
+/**
+ * A user from its item (items written before profileVersion, disabled, name and createdAt existed read as 0,
+ * false, '' and null).
+ */
 export function userFromItem(item: Record<string, unknown>): User {
   return {
     userId: item.userId as string,
     accountId: item.accountId as string,
     email: item.email as string,
+    name: typeof item.name === 'string' ? item.name : '',
     roles: Array.isArray(item.roles) ? (item.roles as string[]) : [],
     admin: item.admin === true,
     disabled: item.disabled === true,
     profileVersion: typeof item.profileVersion === 'number' ? item.profileVersion : 0,
+    createdAt: typeof item.createdAt === 'string' ? item.createdAt : null,
   };
 }
 
@@ -35,7 +38,8 @@ export function createAccountStore({ doc, table }: TableContext) {
       await doc.send(
         new PutCommand({
           TableName: table,
-          Item: { ...keys.account(account.accountId), entity: 'Account', ...account },
+          // A new account counts its enabled administrators from the start (domain/users.ts ENABLED_ADMINS).
+          Item: { ...keys.account(account.accountId), entity: 'Account', ...account, [ENABLED_ADMINS]: 0 },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -53,84 +57,16 @@ export function createAccountStore({ doc, table }: TableContext) {
       return account;
     },
 
-    /** Creates the user and claims its email in one transaction; the account must exist. */
-    async createUser(user: User, passwordHash: string | undefined): Promise<void> {
-      const login: EmailLogin = {
-        email: user.email,
-        accountId: user.accountId,
-        userId: user.userId,
-        admin: user.admin,
-        ...(passwordHash ? { passwordHash } : {}),
-      };
-      try {
-        await doc.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                ConditionCheck: {
-                  TableName: table,
-                  Key: keys.account(user.accountId),
-                  ConditionExpression: 'attribute_exists(pk)',
-                },
-              },
-              {
-                Put: {
-                  TableName: table,
-                  Item: { ...keys.emailLogin(user.email), entity: 'EmailLogin', ...login },
-                  ConditionExpression: 'attribute_not_exists(pk)',
-                },
-              },
-              {
-                Put: {
-                  TableName: table,
-                  Item: {
-                    ...keys.user(user.accountId, user.userId),
-                    ...keys.usersByEmail(user.accountId, user.email),
-                    entity: 'User',
-                    ...user,
-                  },
-                  ConditionExpression: 'attribute_not_exists(pk)',
-                },
-              },
-            ],
-          }),
-        );
-      } catch (error) {
-        const reasons = cancellationReasons(error);
-        if (reasons?.[0] === 'ConditionalCheckFailed') throw new NotFoundError('account');
-        if (reasons?.[1] === 'ConditionalCheckFailed') throw new EmailTakenError();
-        throw error;
-      }
-    },
-
-    /** Undoes createUser (when the identity provider refused the user after the table accepted it). */
-    async deleteUser(user: User): Promise<void> {
-      await doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            { Delete: { TableName: table, Key: keys.emailLogin(user.email) } },
-            { Delete: { TableName: table, Key: keys.user(user.accountId, user.userId) } },
-          ],
-        }),
-      );
-    },
-
-    /** The user as stored now (strongly consistent: a change is seen by the next request), or null. */
+    /**
+     * The user as stored now (strongly consistent: a change is seen by the next request), or null (also for a
+     * user being deleted).
+     */
     async getUser(accountId: string, userId: string): Promise<User | null> {
       const { Item } = await doc.send(
         new GetCommand({ TableName: table, Key: keys.user(accountId, userId), ConsistentRead: true }),
       );
-      return Item ? userFromItem(Item) : null;
-    },
-
-    async listUsers(accountId: string): Promise<User[]> {
-      const prefix = keys.usersPrefix(accountId);
-      const items = await queryAll(doc, {
-        TableName: table,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
-        ExpressionAttributeValues: { ':pk': prefix.pk, ':sk': prefix.sk },
-      });
-      return items.map(userFromItem);
+      // A user whose deletion has begun is gone (API.md "a deleted user's id → 404 everywhere").
+      return Item && typeof Item.deletedAt !== 'string' ? userFromItem(Item) : null;
     },
 
     async getLogin(email: string): Promise<EmailLogin | null> {
@@ -140,7 +76,6 @@ export function createAccountStore({ doc, table }: TableContext) {
         email: Item.email,
         accountId: Item.accountId,
         userId: Item.userId,
-        admin: Item.admin === true,
         passwordHash: Item.passwordHash,
       };
     },

@@ -1,7 +1,9 @@
 // Activations (a license's signed .alf file for one host) and their idempotency records, written together.
-import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { AuditRecord } from '../../domain/audit.js';
 import { IdempotencyKeyReusedError } from '../../domain/errors.js';
 import type { TableContext } from './client.js';
+import { auditPut } from './audit.js';
 import { cancellationReasons } from './errors.js';
 import { keys } from './keys.js';
 
@@ -67,13 +69,15 @@ export function createActivationStore({ doc, table }: TableContext) {
     },
 
     /**
-     * Records a new activation. With an idempotency claim, the claim and the activation are written in one
-     * transaction on the condition that the claim is new; when another request won the claim, that request's
-     * activation is returned instead (created: false), so every retry hands out the same bytes.
+     * Records a new activation with its audit record (`activation.created`). With an idempotency claim, the claim,
+     * the activation and the record are written in one transaction on the condition that the claim is new; when
+     * another request won the claim, that request's activation is returned instead (created: false, nothing
+     * written, no second record), so every retry hands out the same bytes.
      */
     async create(
       activation: Activation,
       claim: IdempotencyClaim | null,
+      audit: AuditRecord,
     ): Promise<{ activation: Activation; created: boolean }> {
       const activationPut = {
         TableName: table,
@@ -85,7 +89,9 @@ export function createActivationStore({ doc, table }: TableContext) {
         ConditionExpression: 'attribute_not_exists(pk)',
       };
       if (!claim) {
-        await doc.send(new PutCommand(activationPut));
+        await doc.send(
+          new TransactWriteCommand({ TransactItems: [{ Put: activationPut }, auditPut(table, audit)] }),
+        );
         return { activation, created: true };
       }
       try {
@@ -106,6 +112,7 @@ export function createActivationStore({ doc, table }: TableContext) {
                 },
               },
               { Put: activationPut },
+              auditPut(table, audit),
             ],
           }),
         );

@@ -4,23 +4,20 @@
 // moves it in the same transaction as the assignment, conditioned so that it never passes the license's seats:
 // two administrators adding caps at once cannot overcommit between them. A deleted assignment stays as a
 // tombstone (deletedAt) so that sessions granted through it can still give their seat back to its counter.
-import {
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import {
   type Assignment,
   assignedSeatsLimit,
   numberedSeats,
   overcommittedError,
 } from '../../domain/assignments.js';
+import type { AuditRecord } from '../../domain/audit.js';
 import { NotFoundError } from '../../domain/errors.js';
 import type { License } from '../../domain/license.js';
 import type { TableContext } from './client.js';
-import { cancellationReasons } from './errors.js';
+import { auditPut } from './audit.js';
 import { keys } from './keys.js';
+import { type NamedItem, transactNamed } from './named-transaction.js';
 import { assignmentItem } from './licenses.js';
 import { decodeToken, encodeToken, internalPage, type Page, type PageRequest } from './paging.js';
 
@@ -59,6 +56,8 @@ export function createAssignmentStore({ doc, table }: TableContext) {
       },
     },
   });
+
+  const transact = (named: readonly NamedItem[]) => transactNamed(doc, named);
 
   const query = async (
     accountId: string,
@@ -112,84 +111,105 @@ export function createAssignmentStore({ doc, table }: TableContext) {
       return Item && !Item.deletedAt ? assignmentFromItem(Item) : null;
     },
 
-    async create(accountId: string, license: License, assignment: Assignment): Promise<void> {
-      const items: TransactItem[] = [
-        {
-          Put: {
-            TableName: table,
-            Item: assignmentItem(accountId, assignment),
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-      ];
+    /** Creates the assignment, its cap added to the license's sum, with its audit record (`assignment.created`). */
+    async create(
+      accountId: string,
+      license: License,
+      assignment: Assignment,
+      audit: AuditRecord,
+    ): Promise<void> {
       const seats = numberedSeats(assignment.seats);
-      if (seats > 0) items.push(licenseSum(accountId, license, seats));
-      try {
-        await doc.send(new TransactWriteCommand({ TransactItems: items }));
-      } catch (error) {
-        const reasons = cancellationReasons(error);
-        if (reasons?.[1] === 'ConditionalCheckFailed') throw overcommittedError(license);
-        throw error;
-      }
-    },
-
-    /** Replaces role, cap and options, keeping `used`; only if the assignment is still as it was read. */
-    async replace(accountId: string, license: License, before: Assignment, after: Assignment): Promise<void> {
-      const delta = numberedSeats(after.seats) - numberedSeats(before.seats);
-      const items: TransactItem[] = [
-        {
-          Update: {
-            TableName: table,
-            Key: keys.assignment(accountId, license.licenseId, before.assignmentId),
-            UpdateExpression:
-              'SET #role = :role, seats = :seats, automaticLeasing = :leasing, allowRoaming = :roaming',
-            ConditionExpression:
-              'attribute_exists(pk) AND attribute_not_exists(deletedAt) AND seats = :before',
-            ExpressionAttributeNames: { '#role': 'role' },
-            ExpressionAttributeValues: {
-              ':role': after.role,
-              ':seats': after.seats,
-              ':leasing': after.automaticLeasing,
-              ':roaming': after.allowRoaming,
-              ':before': before.seats,
+      const failed = await transact([
+        [
+          'assignment',
+          {
+            Put: {
+              TableName: table,
+              Item: assignmentItem(accountId, assignment),
+              ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
-        },
-      ];
-      if (delta !== 0) items.push(licenseSum(accountId, license, delta));
-      try {
-        await doc.send(new TransactWriteCommand({ TransactItems: items }));
-      } catch (error) {
-        const reasons = cancellationReasons(error);
-        if (reasons?.[0] === 'ConditionalCheckFailed') throw new AssignmentChangedError();
-        if (reasons?.[1] === 'ConditionalCheckFailed') throw overcommittedError(license);
-        throw error;
-      }
+        ],
+        ...(seats > 0 ? [['license', licenseSum(accountId, license, seats)] as const] : []),
+        ['audit', auditPut(table, audit)],
+      ]);
+      if (failed.includes('license')) throw overcommittedError(license);
+      if (failed.length) throw new Error(`creating assignment failed on ${failed.join(', ')}`);
     },
 
-    /** Marks the assignment deleted (ends no session) and gives its cap back to the license's sum. */
-    async delete(accountId: string, license: License, before: Assignment, now: Date): Promise<void> {
-      const items: TransactItem[] = [
-        {
-          Update: {
-            TableName: table,
-            Key: keys.assignment(accountId, license.licenseId, before.assignmentId),
-            UpdateExpression: 'SET deletedAt = :at',
-            ConditionExpression:
-              'attribute_exists(pk) AND attribute_not_exists(deletedAt) AND seats = :before',
-            ExpressionAttributeValues: { ':at': now.toISOString(), ':before': before.seats },
+    /**
+     * Replaces role, cap and options, keeping `used`; only if the assignment is still as it was read; with its
+     * audit record (`assignment.updated`).
+     */
+    async replace(
+      accountId: string,
+      license: License,
+      before: Assignment,
+      after: Assignment,
+      audit: AuditRecord,
+    ): Promise<void> {
+      const delta = numberedSeats(after.seats) - numberedSeats(before.seats);
+      const failed = await transact([
+        [
+          'assignment',
+          {
+            Update: {
+              TableName: table,
+              Key: keys.assignment(accountId, license.licenseId, before.assignmentId),
+              UpdateExpression:
+                'SET #role = :role, seats = :seats, automaticLeasing = :leasing, allowRoaming = :roaming',
+              ConditionExpression:
+                'attribute_exists(pk) AND attribute_not_exists(deletedAt) AND seats = :before',
+              ExpressionAttributeNames: { '#role': 'role' },
+              ExpressionAttributeValues: {
+                ':role': after.role,
+                ':seats': after.seats,
+                ':leasing': after.automaticLeasing,
+                ':roaming': after.allowRoaming,
+                ':before': before.seats,
+              },
+            },
           },
-        },
-      ];
+        ],
+        ...(delta !== 0 ? [['license', licenseSum(accountId, license, delta)] as const] : []),
+        ['audit', auditPut(table, audit)],
+      ]);
+      if (failed.includes('assignment')) throw new AssignmentChangedError();
+      if (failed.includes('license')) throw overcommittedError(license);
+      if (failed.length) throw new Error(`replacing assignment failed on ${failed.join(', ')}`);
+    },
+
+    /**
+     * Marks the assignment deleted (ends no session) and gives its cap back to the license's sum, with its audit
+     * record (`assignment.deleted`).
+     */
+    async delete(
+      accountId: string,
+      license: License,
+      before: Assignment,
+      now: Date,
+      audit: AuditRecord,
+    ): Promise<void> {
       const seats = numberedSeats(before.seats);
-      if (seats > 0) items.push(licenseSum(accountId, license, -seats));
-      try {
-        await doc.send(new TransactWriteCommand({ TransactItems: items }));
-      } catch (error) {
-        const reasons = cancellationReasons(error);
-        if (reasons?.[0] === 'ConditionalCheckFailed') throw new AssignmentChangedError();
-        throw error;
-      }
+      const failed = await transact([
+        [
+          'assignment',
+          {
+            Update: {
+              TableName: table,
+              Key: keys.assignment(accountId, license.licenseId, before.assignmentId),
+              UpdateExpression: 'SET deletedAt = :at',
+              ConditionExpression:
+                'attribute_exists(pk) AND attribute_not_exists(deletedAt) AND seats = :before',
+              ExpressionAttributeValues: { ':at': now.toISOString(), ':before': before.seats },
+            },
+          },
+        ],
+        ...(seats > 0 ? [['license', licenseSum(accountId, license, -seats)] as const] : []),
+        ['audit', auditPut(table, audit)],
+      ]);
+      if (failed.includes('assignment')) throw new AssignmentChangedError();
+      if (failed.length) throw new Error(`deleting assignment failed on ${failed.join(', ')}`);
     },
   };
 }

@@ -17,3 +17,16 @@ export function isTransactionConflict(error: unknown): boolean {
   if (!reasons) return false;
   return reasons.includes('TransactionConflict') && !reasons.includes('ConditionalCheckFailed');
 }
+
+/**
+ * The names of a cancelled transaction's items whose condition failed (`names` name the items in order), so a
+ * store maps outcomes by name, never by position; null when `error` is no such cancellation (a conflict with
+ * another transaction, throttling, anything else: the caller rethrows or retries it).
+ */
+export function failedConditions(error: unknown, names: readonly string[]): string[] | null {
+  const reasons = cancellationReasons(error);
+  if (!reasons || reasons.includes('TransactionConflict') || !reasons.includes('ConditionalCheckFailed')) {
+    return null;
+  }
+  return names.filter((_, index) => reasons[index] === 'ConditionalCheckFailed');
+}

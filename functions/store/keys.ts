@@ -6,8 +6,9 @@
 //
 // | entity        | pk                    | sk                                      | GSI / notes
 // |---------------|-----------------------|-----------------------------------------|-----------------------------------------
-// | Account       | ACCOUNT#<acc>         | ACCOUNT                                 | name
+// | Account       | ACCOUNT#<acc>         | ACCOUNT                                 | name; enabledAdmins (domain/users.ts)
 // | User          | ACCOUNT#<acc>         | USER#<userId>                           | gsi1: USERS#<acc> / <email>; profileVersion, disabled
+// |               |                       |                                         | deletedAt while its deletion runs
 // | EmailLogin    | EMAIL#<email>         | EMAIL                                   | uniqueness of email + local password hash
 // | License       | ACCOUNT#<acc>         | CATALOG#LICENSE#<licenseId>             | due: license expiry (validUntil); used
 // | CodeLock      | CODE#<activationCode> | CODE                                    | uniqueness of activation codes
@@ -26,7 +27,8 @@
 // | Denial        | ACCOUNT#<acc>         | DENIAL#<at>#<licenseId>#<rand>          | refused sign-ins, for reports
 // | Rollup        | ACCOUNT#<acc>         | ROLLUP#<licenseId>#<hourStart>#<role>   | hourly usage history
 // | RollupState   | ACCOUNT#<acc>         | ROLLUP_STATE                            | counts open at the last rolled-up hour
-// | AuditEvent    | ACCOUNT#<acc>         | AUDIT#<at>#<eventId>                    | the audit log (ttl: 400 days)
+// | AuditEvent    | ACCOUNT#<acc>         | AUDIT#<at>#<eventId>                    | the audit log (ttl: 400 days), newest
+// |               |                       |                                         | first: Query sk BETWEEN, backwards
 // | HourlyRun     | OPS                   | HOURLY_CHECK                            | time of the latest hourly check
 // | HourlyLease   | OPS                   | HOURLY_LEASE                            | the run that works now, until when
 // | DemoSeed      | OPS                   | DEMO_SEED                               | marks that the local demo data exists
@@ -219,6 +221,15 @@ export const keys = {
     sk: `AUDIT#${at}#${eventId}`,
   }),
   auditPrefix: (accountId: string): Key => ({ pk: accountPk(accountId), sk: 'AUDIT#' }),
+  /**
+   * The audit records with `at` in [from, to) (ISO times as Date.toISOString writes them; either open): sk BETWEEN
+   * from AND to (a record at exactly `to` sorts after 'AUDIT#<to>', so it is left out).
+   */
+  auditRange: (accountId: string, from?: string, to?: string) => ({
+    pk: accountPk(accountId),
+    from: `AUDIT#${from ?? ''}`,
+    to: `AUDIT#${to ?? '~'}`,
+  }),
 
   hourlyRun: (): Key => ({ pk: 'OPS', sk: 'HOURLY_CHECK' }),
   hourlyLease: (): Key => ({ pk: 'OPS', sk: 'HOURLY_LEASE' }),

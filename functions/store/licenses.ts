@@ -1,12 +1,12 @@
 // Licenses of an account: issue (with a unique activation code and the default assignment), read, list, renew.
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Assignment } from '../../domain/assignments.js';
 import type { AuditRecord } from '../../domain/audit.js';
 import { NotFoundError } from '../../domain/errors.js';
 import type { License } from '../../domain/license.js';
 import { auditPut } from './audit.js';
 import type { TableContext } from './client.js';
-import { cancellationReasons, isConditionFailed } from './errors.js';
+import { cancellationReasons, failedConditions } from './errors.js';
 import { dueAttributes, keys } from './keys.js';
 import { decodeToken, encodeToken, internalPage, type Page, type PageRequest } from './paging.js';
 
@@ -44,8 +44,11 @@ export interface LicenseFilter {
 
 export function createLicenseStore({ doc, table }: TableContext) {
   return {
-    /** Writes the license, claims its activation code, and adds the initial assignments, all or nothing. */
-    async create(license: License, assignments: Assignment[]): Promise<void> {
+    /**
+     * Writes the license, claims its activation code, adds the initial assignments and writes the audit record
+     * (`license.issued`), all or nothing.
+     */
+    async create(license: License, assignments: Assignment[], audit: AuditRecord): Promise<void> {
       try {
         await doc.send(
           new TransactWriteCommand({
@@ -84,6 +87,7 @@ export function createLicenseStore({ doc, table }: TableContext) {
               ...assignments.map((assignment) => ({
                 Put: { TableName: table, Item: assignmentItem(license.accountId, assignment) },
               })),
+              auditPut(table, audit),
             ],
           }),
         );
@@ -183,35 +187,41 @@ export function createLicenseStore({ doc, table }: TableContext) {
     },
 
     /**
-     * Sets a new end, only if the end is still `previousUntil` (two renewals at once both count, one after the
-     * other, instead of one overwriting the other); the license is due for the hourly check again at that end.
+     * Sets the license's new end `validUntil`, only if its end is still the one read (two renewals at once both
+     * count, one after the other, instead of one overwriting the other), with the audit record
+     * (`license.renewed`); the license is due for the hourly check again at that end. The renewed license, or
+     * null when another change of its end came first (read it again).
      */
-    async renew(
-      accountId: string,
-      licenseId: string,
-      previousUntil: string,
-      validUntil: string,
-    ): Promise<License | null> {
+    async renew(license: License, validUntil: string, audit: AuditRecord): Promise<License | null> {
       try {
-        const { Attributes } = await doc.send(
-          new UpdateCommand({
-            TableName: table,
-            Key: keys.license(accountId, licenseId),
-            UpdateExpression: 'SET validUntil = :until, duePk = :duePk, dueSk = :dueSk REMOVE expiredAt',
-            ConditionExpression: 'validUntil = :previous',
-            ExpressionAttributeValues: {
-              ':until': validUntil,
-              ':previous': previousUntil,
-              ...Object.fromEntries(
-                Object.entries(dueAttributes('LICENSE', licenseId, validUntil)).map(([k, v]) => [`:${k}`, v]),
-              ),
-            },
-            ReturnValues: 'ALL_NEW',
+        await doc.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: table,
+                  Key: keys.license(license.accountId, license.licenseId),
+                  UpdateExpression:
+                    'SET validUntil = :until, duePk = :duePk, dueSk = :dueSk REMOVE expiredAt',
+                  ConditionExpression: 'validUntil = :previous',
+                  ExpressionAttributeValues: {
+                    ':until': validUntil,
+                    ':previous': license.validUntil,
+                    ...Object.fromEntries(
+                      Object.entries(dueAttributes('LICENSE', license.licenseId, validUntil)).map(
+                        ([k, v]) => [`:${k}`, v],
+                      ),
+                    ),
+                  },
+                },
+              },
+              auditPut(table, audit),
+            ],
           }),
         );
-        return licenseFromItem(Attributes ?? {});
+        return { ...license, validUntil };
       } catch (error) {
-        if (isConditionFailed(error)) return null;
+        if (failedConditions(error, ['license', 'audit'])?.includes('license')) return null;
         throw error;
       }
     },

@@ -1,4 +1,4 @@
-// Reading every page of a Query: one loop for the whole store, instead of one per repository.
+// Reading every page of a Query, or one client's page of a filtered one: one loop each for the whole store.
 import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { type IndexName, keyAttributesOf } from './keys.js';
 import { decodeToken, encodeToken, type Page, type PageRequest } from './paging.js';
@@ -73,4 +73,28 @@ export function indexPartitionPage(
     page,
     shape,
   );
+}
+
+/**
+ * One page of a Query whose FilterExpression may drop items: reads on until `page.limit` items passed it or the
+ * Query ends, starting after the page's verified token (checked against `shape`, paging.ts decodeToken), and
+ * signs the token of the next page (null on the last). Each read asks for no more than the items still missing.
+ */
+export async function filteredPage<T>(
+  doc: DynamoDBDocumentClient,
+  input: QueryInput,
+  page: PageRequest,
+  shape: Parameters<typeof decodeToken>[1],
+  map: (item: Item) => T,
+): Promise<Page<T>> {
+  const items: T[] = [];
+  let start = decodeToken(page, shape);
+  do {
+    const result = await doc.send(
+      new QueryCommand({ ...input, ExclusiveStartKey: start, Limit: page.limit - items.length }),
+    );
+    for (const item of result.Items ?? []) items.push(map(item));
+    start = result.LastEvaluatedKey;
+  } while (start && items.length < page.limit);
+  return { items, nextToken: encodeToken(page, start) };
 }

@@ -9,8 +9,12 @@ export interface FunctionAccess {
   sign?: true;
   /** kms:GetPublicKey of the signing keys (PUBLIC_KMS_KEY_IDS), to publish or verify .alf signatures. */
   publicKeys?: true;
-  /** Create users in the Cognito user pool (USER_POOL_ID). */
-  users?: true;
+  /**
+   * Users in the Cognito user pool (USER_POOL_ID), only on that pool: `create` (with a permanent password, and
+   * deleting a user the table then refused) or `manage` (besides: update the admin attribute, disable, enable,
+   * delete). USER_POOL_ACTIONS lists the actions of each.
+   */
+  users?: keyof typeof USER_POOL_ACTIONS;
   /** Read the page-token HMAC key (Secrets Manager, PAGE_TOKEN_SECRET_ARN): the function serves a paged list. */
   pageTokens?: true;
   /**
@@ -32,7 +36,7 @@ export const FUNCTION_ACCESS: Record<FunctionName, FunctionAccess> = {
   public: { table: 'none' },
   // Local-only (the token issuer; it counts failed sign-ins): never deployed; listed so that every group has an entry.
   auth: { table: 'readWrite' },
-  backoffice: { table: 'readWrite', users: true },
+  backoffice: { table: 'readWrite', users: 'create' },
   ops: { table: 'readWrite' },
   licenses: { table: 'read', pageTokens: true },
   keys: { table: 'read', publicKeys: true },
@@ -44,6 +48,9 @@ export const FUNCTION_ACCESS: Record<FunctionName, FunctionAccess> = {
   reports: { table: 'read' },
   // Creates, lists and revokes credentials (their audit records too) and counts failed exchanges.
   credentials: { table: 'readWrite', pageTokens: true, serverCredentials: true },
+  // Account administration: users in the table and in Cognito; ends a disabled or deleted user's sessions.
+  users: { table: 'readWrite', users: 'manage', pageTokens: true },
+  audit: { table: 'read', pageTokens: true },
   scheduled: { table: 'readWrite' },
   // Verifies tokens only: the caller's standing is read by each route's function, so it needs no table.
   authorizer: { table: 'none', serverCredentials: true, cognitoTokens: true },
@@ -63,6 +70,25 @@ export const TABLE_WRITE_ACTIONS = [
   'dynamodb:DeleteItem',
   'dynamodb:BatchWriteItem',
 ] as const;
+
+/** What creating users calls in the Cognito user pool (functions/identity/cognito.ts createIdentity). */
+const CREATE_USER_ACTIONS = [
+  'cognito-idp:AdminCreateUser',
+  'cognito-idp:AdminSetUserPassword',
+  // Removes a user whose password Cognito refused, or whom the table then refused.
+  'cognito-idp:AdminDeleteUser',
+] as const;
+
+/** The Cognito actions of each level of FunctionAccess.users; nothing else of Cognito is granted. */
+export const USER_POOL_ACTIONS = {
+  create: CREATE_USER_ACTIONS,
+  manage: [
+    ...CREATE_USER_ACTIONS,
+    'cognito-idp:AdminUpdateUserAttributes',
+    'cognito-idp:AdminDisableUser',
+    'cognito-idp:AdminEnableUser',
+  ],
+} as const;
 
 /** Route groups that have at least one deployed route (the local token issuer's group has none). */
 export const DEPLOYED_GROUPS: Group[] = GROUPS.filter((group) =>

@@ -15,6 +15,8 @@ export const handlerModules: Record<Group, () => Promise<{ handler: HttpHandler 
   assignments: () => import('../../functions/handlers/assignments.js'),
   reports: () => import('../../functions/handlers/reports.js'),
   credentials: () => import('../../functions/handlers/credentials.js'),
+  users: () => import('../../functions/handlers/users.js'),
+  audit: () => import('../../functions/handlers/audit.js'),
 };
 
 export async function loadHandler(group: Group): Promise<HttpHandler> {

@@ -179,6 +179,29 @@ describe('HTTP API', () => {
     }
   });
 
+  it('deploys the account-administration and audit routes behind the JWT authorizer, to their own functions', () => {
+    const inTemplate = routesInTemplate();
+    const expected: [string, FunctionName][] = [
+      ['GET /v1/users', 'users'],
+      ['POST /v1/users', 'users'],
+      ['GET /v1/users/{userId}', 'users'],
+      ['PATCH /v1/users/{userId}', 'users'],
+      ['DELETE /v1/users/{userId}', 'users'],
+      ['GET /v1/accounts/{accountId}/users', 'users'],
+      ['GET /v1/audit', 'audit'],
+      ['GET /v1/accounts/{accountId}/audit', 'audit'],
+    ];
+    const integrations = new Map(ofType('AWS::ApiGatewayV2::Integration'));
+    for (const [key, group] of expected) {
+      const props = inTemplate.get(key);
+      expect(props?.AuthorizationType, key).toBe('JWT');
+      const target = props.Target['Fn::Join'][1][1].Ref as string;
+      expect(integrations.get(target)?.Properties.IntegrationUri, key).toEqual({
+        'Fn::GetAtt': [logicalIdOf(stack.functions[group]!.function), 'Arn'],
+      });
+    }
+  });
+
   it('logs access to a log group with the configured retention and throttles the stage', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
@@ -337,7 +360,7 @@ describe('least privilege', () => {
     }
   });
 
-  it('lets only activations and servers sign, only keys and servers read public keys, only the back office create users', () => {
+  it('lets only activations and servers sign, only keys and servers read public keys, only the back office and account administration manage users', () => {
     for (const name of names()) {
       const actions = actionsOf(name);
       expect(actions.includes('kms:Sign'), name).toBe(['activations', 'servers'].includes(name));
@@ -345,9 +368,38 @@ describe('least privilege', () => {
       expect(
         actions.some((action) => action.startsWith('cognito-idp:')),
         name,
-      ).toBe(name === 'backoffice');
+      ).toBe(name === 'backoffice' || name === 'users');
       expect(actions.filter((action) => action.startsWith('kms:'))).not.toContain('kms:Decrypt');
     }
+  });
+
+  it.each([
+    ['backoffice', ['AdminCreateUser', 'AdminDeleteUser', 'AdminSetUserPassword']],
+    [
+      'users',
+      [
+        'AdminCreateUser',
+        'AdminDeleteUser',
+        'AdminDisableUser',
+        'AdminEnableUser',
+        'AdminSetUserPassword',
+        'AdminUpdateUserAttributes',
+      ],
+    ],
+  ] as const)('grants %s exactly the user-pool actions it calls, only on the user pool', (name, expected) => {
+    const statements = statementsOf(name).filter((statement) =>
+      [statement.Action].flat().some((action) => action.startsWith('cognito-idp:')),
+    );
+    expect(statements).toHaveLength(1);
+    expect([statements[0]?.Action].flat().sort()).toEqual(expected.map((action) => `cognito-idp:${action}`));
+    expect(statements[0]?.Resource).toEqual({ 'Fn::GetAtt': [logicalIdOf(stack.userPool), 'Arn'] });
+  });
+
+  it('lets the audit log read the table and page tokens, and write nothing', () => {
+    const actions = actionsOf('audit');
+    for (const write of TABLE_WRITE_ACTIONS) expect(actions).not.toContain(write);
+    expect(actions).toContain('dynamodb:Query');
+    expect(actions).toContain('secretsmanager:GetSecretValue');
   });
 
   it('keeps publishing retired signing keys: listed for the keys and servers functions, readable by them', () => {
@@ -448,6 +500,8 @@ describe('data and identity', () => {
   it('creates a user pool with the custom attributes, no self sign-up, and the stage in its name', () => {
     template.hasResourceProperties('AWS::Cognito::UserPool', {
       UserPoolName: 'license-portal-prod',
+      // API.md: a password under 12 characters → 400; the pool refuses the same ones.
+      Policies: { PasswordPolicy: Match.objectLike({ MinimumLength: 12 }) },
       AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
       Schema: Match.arrayWith(
         ['account', 'admin', 'operator'].map((name) =>

@@ -53,6 +53,8 @@ beforeAll(async () => {
     sessionId: 'ses_unknown',
     activationId: 'act_unknown',
     assignmentId: 'asg_unknown',
+    // The account's only administrator: a random PATCH may rename it, never demote or disable it (last_admin).
+    userId: account.admin.userId,
   };
 });
 afterAll(() => portal?.stop());
@@ -246,6 +248,7 @@ describe('random bodies (property)', () => {
       'allowRoaming',
       'autoAssignAllUsers',
       'username',
+      'disabled',
     );
     const body = fc.oneof(
       fc.dictionary(fieldNames, value, { maxKeys: 5 }),
@@ -306,6 +309,8 @@ describe('random query strings (property)', () => {
       'licenseId',
       'role',
       'format',
+      'email',
+      'action',
       'x',
     );
     const values = fc.oneof(
@@ -316,6 +321,7 @@ describe('random query strings (property)', () => {
         'hour',
         'day',
         'csv',
+        'user.created',
         '2026-11-01T00:00:00Z',
         '2026-11-02T00:00:00Z',
         '2020-01-01T00:00:00Z',

@@ -71,6 +71,9 @@ const cases: Array<[string, string, () => string, unknown?]> = [
     assignmentBody,
   ],
   ['DELETE', 'assignment delete', () => `/v1/licenses/${ids.licenseId}/assignments/${ids.assignmentId}`],
+  ['GET', 'user', () => `/v1/users/${owner.member.userId}`],
+  ['PATCH', 'user change', () => `/v1/users/${owner.member.userId}`, { disabled: true }],
+  ['DELETE', 'user delete', () => `/v1/users/${owner.member.userId}`],
 ];
 
 describe("another account's ids", () => {
@@ -149,5 +152,21 @@ describe("another account's ids", () => {
     expect(sessions.body.sessions.map((s: any) => s.sessionId)).toEqual([ids.sessionId]);
     const assignments = await portal.call('GET', `/v1/licenses/${ids.licenseId}/assignments`, { token });
     expect(assignments.body.assignments).toHaveLength(1);
+    const member = await portal.call('GET', `/v1/users/${owner.member.userId}`, { token });
+    expect(member.body).toMatchObject({ userId: owner.member.userId, disabled: false });
+  });
+
+  it("lists only the caller account's users, and its audit log holds none of the other's events", async () => {
+    const users = await portal.call('GET', '/v1/users?limit=100', { token: stranger.admin.token });
+    expect(users.body.users.map((user: any) => user.userId).sort()).toEqual(
+      [stranger.admin.userId, stranger.member.userId].sort(),
+    );
+    const audit = await portal.call('GET', '/v1/audit?limit=100', { token: stranger.admin.token });
+    const owners = new Set([owner.admin.userId, owner.member.userId, ...Object.values(ids)]);
+    expect(audit.body.events.length).toBeGreaterThan(0);
+    expect(audit.body.events.filter((event: any) => owners.has(event.targetId))).toEqual([]);
+    const ownLog = await portal.call('GET', '/v1/audit?limit=100', { token: owner.admin.token });
+    const ownIds = new Set(ownLog.body.events.map((event: any) => event.eventId));
+    expect(audit.body.events.filter((event: any) => ownIds.has(event.eventId))).toEqual([]);
   });
 });

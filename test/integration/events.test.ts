@@ -297,6 +297,40 @@ describe('every sample through its handler, in the order a customer would go', (
   });
 });
 
+describe('account administration and the audit log, replayed', () => {
+  it('lists, creates, reads and changes users; operators list them; the audit log answers JSON and CSV', async () => {
+    const listed = await replay('listUsers');
+    expect(listed.status).toBe(200);
+    // The sample filters on the email part `customer.example`: the back-office sample's user is one of them.
+    expect(listed.body.users.length).toBeGreaterThan(0);
+    expect(listed.body.users.every((user: any) => user.email.includes('customer.example'))).toBe(true);
+    const added = await replay('addUser', (event) => {
+      event.body = event.body?.replace('carol@customer.example', `carol.${Date.now()}@customer.example`);
+    });
+    expect(added.status).toBe(201);
+    expect(added.body).toMatchObject({ name: 'Carol Chen', roles: ['All Users', 'Librarians'] });
+    expect((await replay('getUser')).body.userId).toBe(ids.usr_examplemember00000000);
+    const changed = await replay('updateUser');
+    expect(changed.status).toBe(200);
+    expect(changed.body).toMatchObject({
+      name: 'Bob Baker',
+      roles: ['All Users', 'Designers', 'Librarians'],
+    });
+    expect((await replay('listAccountUsers')).body.users.length).toBeGreaterThanOrEqual(3);
+    const updates = await replay('listAudit');
+    expect(updates.body.events.map((event: any) => event.targetId)).toContain(ids.usr_examplemember00000000);
+    const csv = await replay('listAudit-csv');
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    expect(csv.text.split('\r\n')[0]).toBe('eventId,at,actorType,actorId,action,targetId,details');
+    expect((await replay('listAccountAudit')).status).toBe(200);
+  });
+
+  it('deletes the member last: 204, then its id answers 404', async () => {
+    expect((await replay('deleteUser')).status).toBe(204);
+    expect((await replay('getUser')).status).toBe(404);
+  });
+});
+
 describe('npm run invoke -- <function> <event> --seed', () => {
   it('creates the data the samples name, so they answer as in a live portal', async () => {
     const seeded = await seedExamples();

@@ -14,6 +14,7 @@ let otherCal: string;
 let serverId: string;
 let secondServerId: string;
 let otherServerId: string;
+let operator: string;
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
 
@@ -25,8 +26,8 @@ interface PagedList {
   /** The same list with another filter, or null when it has none. */
   otherFilter: (() => string) | null;
   token: () => string;
-  /** The same list of the other account (default: its CAL's in place of ours). */
-  foreignPath?: () => string;
+  /** The same list of the other account, and who reads it (default: the path with the other CAL, its admin). */
+  foreign?: () => { path: string; token: string };
 }
 
 const lists: PagedList[] = [
@@ -71,7 +72,37 @@ const lists: PagedList[] = [
     items: 'credentials',
     otherFilter: () => `/v1/servers/${secondServerId}/credentials`,
     token: () => acme.admin.token,
-    foreignPath: () => `/v1/servers/${otherServerId}/credentials`,
+    foreign: () => ({ path: `/v1/servers/${otherServerId}/credentials`, token: other.admin.token }),
+  },
+  {
+    name: 'GET /v1/users',
+    path: () => '/v1/users',
+    items: 'users',
+    otherFilter: () => '/v1/users?email=example',
+    token: () => acme.admin.token,
+  },
+  {
+    name: 'GET /v1/accounts/{accountId}/users',
+    path: () => `/v1/accounts/${acme.accountId}/users`,
+    items: 'users',
+    otherFilter: () => `/v1/accounts/${acme.accountId}/users?email=example`,
+    token: () => operator,
+    foreign: () => ({ path: `/v1/accounts/${other.accountId}/users`, token: operator }),
+  },
+  {
+    name: 'GET /v1/audit',
+    path: () => '/v1/audit',
+    items: 'events',
+    otherFilter: () => '/v1/audit?action=user.created',
+    token: () => acme.admin.token,
+  },
+  {
+    name: 'GET /v1/accounts/{accountId}/audit',
+    path: () => `/v1/accounts/${acme.accountId}/audit`,
+    items: 'events',
+    otherFilter: () => `/v1/accounts/${acme.accountId}/audit?action=user.created`,
+    token: () => operator,
+    foreign: () => ({ path: `/v1/accounts/${other.accountId}/audit`, token: operator }),
   },
 ];
 
@@ -106,6 +137,7 @@ beforeAll(async () => {
   portal = await startTestPortal();
   acme = await portal.createAccount('Paged Co');
   other = await portal.createAccount('Foreign Co');
+  operator = await portal.operatorToken();
   cal = (await portal.issueLicense(acme.accountId, 'Altium NEXUS Server CAL', 10)).licenseId;
   design = (await portal.issueLicense(acme.accountId, 'Altium NEXUS', 5)).licenseId;
   const server = (await portal.issueLicense(acme.accountId, 'Altium NEXUS Server', 2)).licenseId;
@@ -226,15 +258,18 @@ describe.each(lists)('$name', (list) => {
   });
 
   it("refuses another account's token, and shows none of that account's items", async () => {
-    const foreignPath = list.foreignPath?.() ?? list.path().replace(cal, otherCal);
-    const foreign = await page(foreignPath, other.admin.token);
+    const { path: foreignPath, token: foreignToken } = list.foreign?.() ?? {
+      path: list.path().replace(cal, otherCal),
+      token: other.admin.token,
+    };
+    const foreign = await page(foreignPath, foreignToken);
     expect(foreign.status, foreign.text).toBe(200);
     if (foreign.body.nextToken) {
       expectRefused(await page(list.path(), list.token(), foreign.body.nextToken), 'foreign token');
     }
     // And ours on their list: refused before anything of theirs is read.
     const ours = await firstToken(list);
-    const res = await page(foreignPath, other.admin.token, ours);
+    const res = await page(foreignPath, foreignToken, ours);
     expectRefused(res, 'our token on their list');
   });
 });

@@ -89,18 +89,24 @@ beforeEach(() => {
 });
 
 describe('activations with an idempotency-key', () => {
-  it('writes the claim and the activation in one conditional transaction, and the file verifies', async () => {
+  it('writes the claim, the activation and its audit record in one conditional transaction, and the file verifies', async () => {
     ddb.on(TransactWriteCommand).resolves({});
     const res = await call({ hostId: 'H1' }, { 'idempotency-key': 'k1' });
     expect(res.status).toBe(201);
     expect(verifyAlf(res.body.alf, await keys.publicKeys()).valid).toBe(true);
     const items = ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
-    expect(items).toHaveLength(2);
+    expect(items).toHaveLength(3);
     expect(items[0]?.Put?.ConditionExpression).toBe('attribute_not_exists(pk)');
     expect(items[0]?.Put?.Item?.sk).toMatch(/^IDEMPOTENCY#lic_1#/);
     // The raw header value is not stored, only its hash.
     expect(JSON.stringify(items[0]?.Put?.Item)).not.toContain('"k1"');
     expect(items[1]?.Put?.Item).toMatchObject({ entity: 'Activation', alf: res.body.alf });
+    expect(items[2]?.Put?.Item).toMatchObject({
+      entity: 'AuditEvent',
+      action: 'activation.created',
+      targetId: res.body.activationId,
+      actor: { type: 'user', id: 'usr_1' },
+    });
   });
 
   it('hands out the winner’s activation when a concurrent retry won the claim', async () => {
@@ -137,6 +143,7 @@ describe('activations with an idempotency-key', () => {
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('invalid_request');
     expect(ddb).toHaveReceivedCommandTimes(PutCommand, 0);
+    expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 0);
   });
 });
 

@@ -42,18 +42,47 @@ beforeEach(() => {
 });
 afterEach(() => vi.restoreAllMocks());
 
-describe('createUser', () => {
-  it('claims the email and writes the user in one transaction', async () => {
-    ddb.on(TransactWriteCommand).resolves({});
-    const res = await handler(
-      event('POST /v1/accounts/{accountId}/users', { accountId: 'acc_1' }, newUser),
-      context,
+/** The account's item as the counter read finds it: `enabledAdmins` enabled administrators. */
+function accountHas(enabledAdmins: number) {
+  ddb
+    .on(GetCommand)
+    .callsFake((input: { Key: { sk: string } }) =>
+      input.Key.sk === 'ACCOUNT'
+        ? { Item: { pk: 'ACCOUNT#acc_1', sk: 'ACCOUNT', accountId: 'acc_1', enabledAdmins } }
+        : {},
     );
+}
+
+const createUserEvent = (body: unknown = newUser) =>
+  event('POST /v1/accounts/{accountId}/users', { accountId: 'acc_1' }, body);
+
+describe('createUser', () => {
+  beforeEach(() => accountHas(1));
+
+  it('claims the email and writes the user and its audit record in one transaction, no password in it', async () => {
+    ddb.on(TransactWriteCommand).resolves({});
+    const res = await handler(createUserEvent(), context);
     expect(res.statusCode).toBe(201);
+    expect(JSON.parse(res.body)).toMatchObject({ email: 'a@b.example', admin: false, disabled: false });
     expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 1);
     const items = ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
-    expect(items.map((item) => Object.keys(item)[0])).toEqual(['ConditionCheck', 'Put', 'Put']);
+    // A member leaves the administrator counter alone: the account is only checked.
+    expect(items.map((item) => Object.keys(item)[0])).toEqual(['ConditionCheck', 'Put', 'Put', 'Put']);
+    expect(items[3]?.Put?.Item).toMatchObject({
+      entity: 'AuditEvent',
+      action: 'user.created',
+      actor: { type: 'operator', id: 'operator' },
+    });
     expect(JSON.stringify(items)).not.toContain('secret-password-1');
+  });
+
+  it("counts a new administrator on the account's counter in the same transaction", async () => {
+    ddb.on(TransactWriteCommand).resolves({});
+    const res = await handler(createUserEvent({ ...newUser, admin: true }), context);
+    expect(res.statusCode).toBe(201);
+    const items = ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
+    expect(items[0]?.Update?.UpdateExpression).toMatch(/^ADD /);
+    expect(Object.values(items[0]?.Update?.ExpressionAttributeNames ?? {})).toContain('enabledAdmins');
   });
 
   it('logs the request without its body, password or bearer token', async () => {
@@ -65,7 +94,7 @@ describe('createUser', () => {
       written.push(String(chunk));
       return true;
     });
-    const withToken = event('POST /v1/accounts/{accountId}/users', { accountId: 'acc_1' }, newUser);
+    const withToken = createUserEvent();
     withToken.headers.authorization = 'Bearer eyJhbGciOiJIUzI1NiJ9.secret-token';
     const res = await handler(withToken, context);
     vi.restoreAllMocks();
@@ -78,8 +107,8 @@ describe('createUser', () => {
   });
 
   it.each([
-    [['None', 'ConditionalCheckFailed', 'None'], 409, 'email_taken'],
-    [['ConditionalCheckFailed', 'None', 'None'], 404, 'not_found'],
+    [['None', 'ConditionalCheckFailed', 'None', 'None'], 409, 'email_taken'],
+    [['ConditionalCheckFailed', 'None', 'None', 'None'], 404, 'not_found'],
   ])('maps cancellation reasons %j to %i %s', async (reasons, status, code) => {
     ddb.on(TransactWriteCommand).rejects(
       new TransactionCanceledException({
@@ -88,32 +117,49 @@ describe('createUser', () => {
         CancellationReasons: reasons.map((Code) => ({ Code })),
       }),
     );
-    const res = await handler(
-      event('POST /v1/accounts/{accountId}/users', { accountId: 'acc_1' }, newUser),
-      context,
-    );
+    const res = await handler(createUserEvent(), context);
     expect(res.statusCode).toBe(status);
     expect(JSON.parse(res.body).error.code).toBe(code);
   });
+
+  it('answers 404 for an unknown account before anything is written', async () => {
+    ddb.on(GetCommand).resolves({});
+    const res = await handler(createUserEvent(), context);
+    expect(res.statusCode).toBe(404);
+    expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 0);
+  });
 });
 
-describe('an identity provider that refuses the user', () => {
-  it('leaves no user behind in the table', async () => {
+describe('the identity provider and the table', () => {
+  beforeEach(() => accountHas(1));
+
+  it('writes nothing to the table when the identity provider refuses the user', async () => {
     const select = await import('../../functions/identity/select.js');
     const provider = await select.identityProvider();
     const refuse = vi.spyOn(provider, 'createIdentity').mockRejectedValue(new Error('cognito down'));
     vi.spyOn(console, 'error').mockImplementation(() => {});
     ddb.on(TransactWriteCommand).resolves({});
-    const res = await handler(
-      event('POST /v1/accounts/{accountId}/users', { accountId: 'acc_1' }, newUser),
-      context,
-    );
+    const res = await handler(createUserEvent(), context);
     expect(refuse).toHaveBeenCalledOnce();
     expect(res.statusCode).toBe(500);
-    const calls = ddb.commandCalls(TransactWriteCommand);
-    expect(calls).toHaveLength(2);
-    const undo = calls[1]?.args[0].input.TransactItems ?? [];
-    expect(undo.map((item) => Object.keys(item)[0])).toEqual(['Delete', 'Delete']);
+    expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 0);
+  });
+
+  it('removes the new identity again when the table refuses the user (email taken)', async () => {
+    const select = await import('../../functions/identity/select.js');
+    const provider = await select.identityProvider();
+    const remove = vi.spyOn(provider, 'deleteIdentity');
+    ddb.on(TransactWriteCommand).rejects(
+      new TransactionCanceledException({
+        message: 'cancelled',
+        $metadata: {},
+        CancellationReasons: ['None', 'ConditionalCheckFailed', 'None', 'None'].map((Code) => ({ Code })),
+      }),
+    );
+    const res = await handler(createUserEvent(), context);
+    expect(res.statusCode).toBe(409);
+    expect(remove).toHaveBeenCalledOnce();
+    expect(remove.mock.calls[0]?.[0]).toMatchObject({ email: 'a@b.example' });
   });
 });
 

@@ -2,11 +2,15 @@
 import {
   AdminCreateUserCommand,
   AdminDeleteUserCommand,
+  AdminDisableUserCommand,
+  AdminEnableUserCommand,
   AdminSetUserPasswordCommand,
+  AdminUpdateUserAttributesCommand,
   AliasExistsException,
   CognitoIdentityProviderClient,
   InternalErrorException,
   InvalidPasswordException,
+  UserNotFoundException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -22,10 +26,12 @@ const admin: User = {
   userId: 'usr_123',
   accountId: 'acc_9',
   email: 'ada@example.com',
+  name: 'Ada',
   roles: ['All Users', 'Administrators'],
   admin: true,
   disabled: false,
   profileVersion: 0,
+  createdAt: '2026-01-05T09:00:00.000Z',
 };
 const member: User = { ...admin, userId: 'usr_456', email: 'bob@example.com', admin: false };
 
@@ -112,6 +118,65 @@ describe('cognitoIdentityProvider', () => {
       InternalErrorException,
     );
     expect(cognito).toHaveReceivedCommand(AdminDeleteUserCommand);
+  });
+});
+
+describe('cognitoIdentityProvider: changes and deletions of users', () => {
+  it('writes the administrator flag and disables a disabled user', async () => {
+    cognito.on(AdminUpdateUserAttributesCommand).resolves({});
+    cognito.on(AdminDisableUserCommand).resolves({});
+    await provider().updateIdentity({ ...admin, admin: false, disabled: true });
+    expect(cognito).toHaveReceivedCommandWith(AdminUpdateUserAttributesCommand, {
+      UserPoolId: POOL,
+      Username: 'usr_123',
+      UserAttributes: [{ Name: 'custom:admin', Value: 'false' }],
+    });
+    expect(cognito).toHaveReceivedCommandWith(AdminDisableUserCommand, {
+      UserPoolId: POOL,
+      Username: 'usr_123',
+    });
+    expect(cognito).not.toHaveReceivedCommand(AdminEnableUserCommand);
+  });
+
+  it('enables an enabled user (the same call again changes nothing: a retry converges)', async () => {
+    cognito.on(AdminUpdateUserAttributesCommand).resolves({});
+    cognito.on(AdminEnableUserCommand).resolves({});
+    await provider().updateIdentity(admin);
+    await provider().updateIdentity(admin);
+    expect(cognito).toHaveReceivedCommandTimes(AdminEnableUserCommand, 2);
+    expect(cognito).toHaveReceivedCommandWith(AdminUpdateUserAttributesCommand, {
+      UserAttributes: [{ Name: 'custom:admin', Value: 'true' }],
+    });
+    expect(cognito).not.toHaveReceivedCommand(AdminDisableUserCommand);
+  });
+
+  it('rethrows a failure of Cognito, so the request answers 5xx and can be sent again', async () => {
+    cognito
+      .on(AdminUpdateUserAttributesCommand)
+      .rejects(new InternalErrorException({ message: 'boom', $metadata: {} }));
+    await expect(provider().updateIdentity(admin)).rejects.toBeInstanceOf(InternalErrorException);
+    expect(cognito).not.toHaveReceivedCommand(AdminDisableUserCommand);
+  });
+
+  it('deletes the user, and counts a user already gone as deleted', async () => {
+    cognito
+      .on(AdminDeleteUserCommand)
+      .resolvesOnce({})
+      .rejects(new UserNotFoundException({ message: 'User does not exist.', $metadata: {} }));
+    await provider().deleteIdentity(admin);
+    await provider().deleteIdentity(admin);
+    expect(cognito).toHaveReceivedCommandTimes(AdminDeleteUserCommand, 2);
+    expect(cognito).toHaveReceivedCommandWith(AdminDeleteUserCommand, {
+      UserPoolId: POOL,
+      Username: 'usr_123',
+    });
+  });
+
+  it('rethrows other failures of a deletion', async () => {
+    cognito
+      .on(AdminDeleteUserCommand)
+      .rejects(new InternalErrorException({ message: 'boom', $metadata: {} }));
+    await expect(provider().deleteIdentity(admin)).rejects.toBeInstanceOf(InternalErrorException);
   });
 });
 

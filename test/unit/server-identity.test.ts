@@ -76,7 +76,10 @@ describe('accessVerdict and namesAnotherServer for a server token', () => {
 
   it('names a server as the actor of what its token changed, a user by its user id', () => {
     expect(actorOf(server)).toEqual({ type: 'server', id: 'srv_1' });
-    expect(actorOf({ kind: 'user', userId: 'usr_1' })).toEqual({ type: 'user', id: 'usr_1' });
+    expect(actorOf({ kind: 'user', userId: 'usr_1', accountId: 'acc_1', admin: false })).toEqual({
+      type: 'user',
+      id: 'usr_1',
+    });
   });
 });
 
