@@ -119,7 +119,7 @@ export function planEnd(
 
 /** The result of a heartbeat or join decision. */
 export type TouchPlan =
-  /** A heartbeat or join at least as late already set the expiry and the client is listed: answer with it. */
+  /** A later heartbeat or join (or one at the same instant, to the same expiry) already set it: answer with it. */
   { kind: 'unchanged'; session: Session } | { kind: 'write'; session: Session; write: SeatWrite };
 
 /**
@@ -137,20 +137,17 @@ export function planTouch(input: {
   addClient?: Client;
 }): TouchPlan {
   const { session, now, addClient } = input;
-  // A request no later than the one that last set the expiry changes nothing of it (the later one stays).
-  const later = session.lastSeenAt >= now.toISOString();
+  const expiresAt = expiryAfter(now, input.timeoutMinutes, expiryCap(session, input.license));
+  // A request earlier than the one that last set the expiry changes nothing of it (the later one stays); one
+  // at the same instant only when it would set the same expiry (a timeout changed in between still applies).
+  const seen = now.toISOString();
+  const later = session.lastSeenAt > seen || (session.lastSeenAt === seen && session.expiresAt === expiresAt);
   const clients = addClient ? withClient(session.clients, addClient) : session.clients;
   const newClient = clients.length !== session.clients.length;
   if (later && !newClient) return { kind: 'unchanged', session };
   const next: Session = later
     ? { ...session, clients, version: session.version + 1 }
-    : {
-        ...session,
-        clients,
-        expiresAt: expiryAfter(now, input.timeoutMinutes, expiryCap(session, input.license)),
-        lastSeenAt: now.toISOString(),
-        version: session.version + 1,
-      };
+    : { ...session, clients, expiresAt, lastSeenAt: seen, version: session.version + 1 };
   const builder = new SeatWriteBuilder();
   builder.change({
     op: 'updateSession',

@@ -445,8 +445,9 @@ export type NextStep =
 
 /**
  * Turns a write's outcome into the next step, by change name: the user's seat lock → join (join beats take
- * and refusal); a reclaimed holder's change → it was revived or ended; license or assignment → full; the
- * server → removed (404) or, for the administrative connection, taken; the user → read them again.
+ * and refusal); a reclaimed holder's change → it was revived or ended meanwhile: read the catalogue again;
+ * license or assignment → full; the server → removed (404) or, for the administrative connection, taken; the
+ * user → read them again.
  */
 export function learnFromOutcome(plan: SignInPlan, outcome: WriteOutcome, learned: Learned): NextStep {
   if (outcome.ok) return { kind: 'done' };
@@ -464,11 +465,10 @@ export function learnFromOutcome(plan: SignInPlan, outcome: WriteOutcome, learne
   };
   let taught = false;
   if (plan.kind === 'grant') {
-    for (const holder of plan.reclaimed) {
-      if ([...failed].some((name) => name.endsWith(`:${holder.sessionId}`))) {
-        next.goneHolders.add(holder.sessionId);
-        taught = true;
-      }
+    // A holder to reclaim that was ended or revived meanwhile changed the counters this decision rested on
+    // (an ended one freed its seat): decide on a fresh read, never refuse from this one.
+    if (plan.reclaimed.some((holder) => [...failed].some((name) => name.endsWith(`:${holder.sessionId}`)))) {
+      return { kind: 'read_again' };
     }
     if (failed.has(NAMES.server)) {
       const item = outcome.returned[NAMES.server];

@@ -179,7 +179,7 @@ describe('HTTP API', () => {
     }
   });
 
-  it('deploys the account-administration and audit routes behind the JWT authorizer, to their own functions', () => {
+  it('deploys the account-administration and audit routes behind the authorizer, to their own functions', () => {
     const inTemplate = routesInTemplate();
     const expected: [string, FunctionName][] = [
       ['GET /v1/users', 'users'],
@@ -194,7 +194,7 @@ describe('HTTP API', () => {
     const integrations = new Map(ofType('AWS::ApiGatewayV2::Integration'));
     for (const [key, group] of expected) {
       const props = inTemplate.get(key);
-      expect(props?.AuthorizationType, key).toBe('JWT');
+      expect(props?.AuthorizationType, key).toBe('CUSTOM');
       const target = props.Target['Fn::Join'][1][1].Ref as string;
       expect(integrations.get(target)?.Properties.IntegrationUri, key).toEqual({
         'Fn::GetAtt': [logicalIdOf(stack.functions[group]!.function), 'Arn'],

@@ -207,6 +207,30 @@ describe('reclaim under a full cap (finding 2)', () => {
   });
 });
 
+describe('reclaim racing the end of the same holder', () => {
+  it('never refuses while the one seat is held by an expired session or free', async () => {
+    at(Date.parse('2031-04-15T09:00:00.000Z'));
+    const s = await site('reclaim-race', { calSeats: 1 });
+    const [u1, u2] = await portal.createUserIds(s.account.accountId, 2);
+    for (let round = 0; round < 8; round++) {
+      at(Date.parse('2031-04-15T09:00:00.000Z') + round * HOUR);
+      const held = await signIn(s, { userId: u1, machineId: `PC-1-${round}`, client: 'browser' });
+      expect(held.status).toBe(201);
+      at(Date.parse('2031-04-15T09:00:00.000Z') + round * HOUR + 11 * MINUTE); // u1 expired, still counted
+      const [ended, taken] = await Promise.all([
+        portal.call('DELETE', `/v1/sessions/${held.body.sessionId}`, { token: s.token }),
+        signIn(s, { userId: u2, machineId: `PC-2-${round}`, client: 'browser' }),
+      ]);
+      // Either the sign-out or the reclaim ended u1; u2 got the seat either way.
+      expect([204, 404]).toContain(ended.status);
+      expect(taken.status, JSON.stringify(taken.body)).toBe(201);
+      expect(
+        (await portal.call('DELETE', `/v1/sessions/${taken.body.sessionId}`, { token: s.token })).status,
+      ).toBe(204);
+    }
+  });
+});
+
 describe('server removal racing sign-ins (finding 3)', () => {
   it('leaves no session of the removed server holding a seat once DELETE answered', async () => {
     at(Date.parse('2031-05-01T09:00:00.000Z'));
@@ -336,6 +360,9 @@ describe('the session timeout setting', () => {
     const userId = s.account.member.userId;
     const first = await signIn(s, { userId, machineId: 'PC-1', client: 'browser' });
     expect(first.body.expiresAt).toBe('2031-08-01T09:10:00.000Z');
+    // At the very instant of the sign-in too: the new timeout applies at the next heartbeat.
+    expect((await settings(s, { sessionTimeoutMinutes: 1 })).status).toBe(200);
+    expect((await heartbeat(s, first.body.sessionId)).body.expiresAt).toBe('2031-08-01T09:01:00.000Z');
     expect((await settings(s, { sessionTimeoutMinutes: 60 })).status).toBe(200);
     at(T0 + MINUTE);
     expect((await heartbeat(s, first.body.sessionId)).body.expiresAt).toBe('2031-08-01T10:01:00.000Z');

@@ -30,11 +30,15 @@ beforeAll(async () => {
   const serverLicense = (await portal.issueLicense(acme.accountId, 'Altium NEXUS Server', 2)).licenseId;
   cal = (await portal.issueLicense(acme.accountId, 'Altium NEXUS Server CAL', 100)).licenseId;
   design = (await portal.issueLicense(acme.accountId, 'Altium NEXUS', 100)).licenseId;
-  const roaming = await portal.call('POST', `/v1/licenses/${design}/assignments`, {
+  // The design license's own All Users assignment allows roaming (a second "all" assignment would make the
+  // seat order pick either one, by assignmentId).
+  const [auto] = (await portal.call('GET', `/v1/licenses/${design}/assignments`, { token: acme.admin.token }))
+    .body.assignments;
+  const roaming = await portal.call('PUT', `/v1/licenses/${design}/assignments/${auto.assignmentId}`, {
     token: acme.admin.token,
     body: { role: 'All Users', seats: 'all', allowRoaming: true },
   });
-  expect(roaming.status).toBe(201);
+  expect(roaming.status).toBe(200);
   servers.own = await registerServer(portal, acme, 'nexus-own', [serverLicense]);
   servers.another = await registerServer(portal, acme, 'nexus-another', [serverLicense]);
   const activation = await portal.call('POST', `/v1/licenses/${design}/activations`, {

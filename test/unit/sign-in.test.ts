@@ -503,14 +503,18 @@ describe('learnFromOutcome', () => {
     expect(failed([...names], returned as never)).toMatchObject(next);
   });
 
-  it('learns a full license, a full cap and a revived holder, and decides again', () => {
-    const next = failed(['license', 'assignment', 'reclaim:ses_old']);
+  it('learns a full license and a full cap, and decides again from the same read', () => {
+    const next = failed(['license', 'assignment']);
     expect(next.kind).toBe('decide_again');
     if (next.kind !== 'decide_again') return;
     expect([...next.learned.fullLicenses]).toEqual(['lic_a']);
     expect([...next.learned.fullAssignments]).toEqual(['asg_all']);
-    expect([...next.learned.goneHolders]).toEqual(['ses_old']);
     expect(learnFromOutcome(grant, { ok: true }, NOTHING_LEARNED)).toEqual({ kind: 'done' });
+  });
+
+  it('reads again when the holder it meant to reclaim was ended or revived (its counters are stale)', () => {
+    expect(failed(['reclaim:ses_old'])).toEqual({ kind: 'read_again' });
+    expect(failed(['license', 'reclaim-lock:ses_old'])).toEqual({ kind: 'read_again' });
   });
 });
 
