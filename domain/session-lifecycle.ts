@@ -119,7 +119,7 @@ export function planEnd(
 
 /** The result of a heartbeat or join decision. */
 export type TouchPlan =
-  /** A later heartbeat or join (or one at the same instant, to the same expiry) already set it: answer with it. */
+  /** A later heartbeat or join (or one at the same instant, to a later expiry) already set it: answer with it. */
   { kind: 'unchanged'; session: Session } | { kind: 'write'; session: Session; write: SeatWrite };
 
 /**
@@ -137,10 +137,13 @@ export function planTouch(input: {
   addClient?: Client;
 }): TouchPlan {
   const { session, now, addClient } = input;
-  const expiresAt = expiryAfter(now, input.timeoutMinutes, expiryCap(session, input.license));
-  // A request earlier than the one that last set the expiry changes nothing of it (the later one stays); one
-  // at the same instant only when it would set the same expiry (a timeout changed in between still applies).
+  const computed = expiryAfter(now, input.timeoutMinutes, expiryCap(session, input.license));
+  // API.md: the account's timeout applies from the next touch, even where that makes expiresAt earlier; but of
+  // two racing heartbeats the later expiresAt stays. A touch earlier than the last one changes nothing of the
+  // expiry; one at the same instant races it, so the later of the two expiries stays.
   const seen = now.toISOString();
+  const expiresAt =
+    session.lastSeenAt === seen && session.expiresAt > computed ? session.expiresAt : computed;
   const later = session.lastSeenAt > seen || (session.lastSeenAt === seen && session.expiresAt === expiresAt);
   const clients = addClient ? withClient(session.clients, addClient) : session.clients;
   const newClient = clients.length !== session.clients.length;

@@ -360,9 +360,12 @@ describe('the session timeout setting', () => {
     const userId = s.account.member.userId;
     const first = await signIn(s, { userId, machineId: 'PC-1', client: 'browser' });
     expect(first.body.expiresAt).toBe('2031-08-01T09:10:00.000Z');
-    // At the very instant of the sign-in too: the new timeout applies at the next heartbeat.
+    // A heartbeat at the very instant of the sign-in races it: the later expiry stays (API.md "of two racing
+    // heartbeats the later expiresAt stays"), so a longer timeout applies at once and a shorter one waits.
     expect((await settings(s, { sessionTimeoutMinutes: 1 })).status).toBe(200);
-    expect((await heartbeat(s, first.body.sessionId)).body.expiresAt).toBe('2031-08-01T09:01:00.000Z');
+    expect((await heartbeat(s, first.body.sessionId)).body.expiresAt).toBe('2031-08-01T09:10:00.000Z');
+    expect((await settings(s, { sessionTimeoutMinutes: 30 })).status).toBe(200);
+    expect((await heartbeat(s, first.body.sessionId)).body.expiresAt).toBe('2031-08-01T09:30:00.000Z');
     expect((await settings(s, { sessionTimeoutMinutes: 60 })).status).toBe(200);
     at(T0 + MINUTE);
     expect((await heartbeat(s, first.body.sessionId)).body.expiresAt).toBe('2031-08-01T10:01:00.000Z');
