@@ -4,7 +4,7 @@ import type { AuditRecord } from '../../domain/audit.js';
 import { IdempotencyKeyReusedError } from '../../domain/errors.js';
 import type { TableContext } from './client.js';
 import { auditPut } from './audit.js';
-import { cancellationReasons } from './errors.js';
+import { failedConditions } from './errors.js';
 import { keys } from './keys.js';
 
 export interface Activation {
@@ -118,7 +118,8 @@ export function createActivationStore({ doc, table }: TableContext) {
         );
         return { activation, created: true };
       } catch (error) {
-        if (cancellationReasons(error)?.[0] !== 'ConditionalCheckFailed') throw error;
+        if (!failedConditions(error, ['idempotency', 'activation', 'audit'])?.includes('idempotency'))
+          throw error;
         const earlier = await store.replay(activation.accountId, activation.licenseId, claim);
         if (!earlier) throw error;
         return { activation: earlier, created: false };

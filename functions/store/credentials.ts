@@ -6,7 +6,7 @@ import type { Credential } from '../../domain/credentials.js';
 import { NotFoundError } from '../../domain/errors.js';
 import { auditPut } from './audit.js';
 import type { TableContext } from './client.js';
-import { cancellationReasons, isConditionFailed } from './errors.js';
+import { failedConditions, isConditionFailed } from './errors.js';
 import { keys } from './keys.js';
 import type { Page, PageRequest } from './paging.js';
 import { indexPartitionPage, queryAll } from './query.js';
@@ -80,7 +80,9 @@ export function createCredentialStore({ doc, table }: TableContext) {
           }),
         );
       } catch (error) {
-        if (cancellationReasons(error)?.[0] === 'ConditionalCheckFailed') throw new NotFoundError('server');
+        if (failedConditions(error, ['server', 'credential', 'audit'])?.includes('server')) {
+          throw new NotFoundError('server');
+        }
         throw error;
       }
     },
@@ -138,8 +140,9 @@ export function createCredentialStore({ doc, table }: TableContext) {
           }),
         );
       } catch (error) {
-        if (cancellationReasons(error)?.[0] === 'ConditionalCheckFailed')
+        if (failedConditions(error, ['credential', 'audit'])?.includes('credential')) {
           throw new NotFoundError('credential');
+        }
         throw error;
       }
     },

@@ -6,8 +6,9 @@ import { NotFoundError } from '../../domain/errors.js';
 import type { License } from '../../domain/license.js';
 import { auditPut } from './audit.js';
 import type { TableContext } from './client.js';
-import { cancellationReasons, failedConditions } from './errors.js';
+import { failedConditions } from './errors.js';
 import { dueAttributes, keys } from './keys.js';
+import { transactNamed } from './named-transaction.js';
 import { decodeToken, encodeToken, internalPage, type Page, type PageRequest } from './paging.js';
 
 export class ActivationCodeTakenError extends Error {}
@@ -92,9 +93,9 @@ export function createLicenseStore({ doc, table }: TableContext) {
           }),
         );
       } catch (error) {
-        const reasons = cancellationReasons(error);
-        if (reasons?.[0] === 'ConditionalCheckFailed') throw new NotFoundError('account');
-        if (reasons?.[1] === 'ConditionalCheckFailed') throw new ActivationCodeTakenError();
+        const failed = failedConditions(error, ['account', 'codeLock', 'license']);
+        if (failed?.includes('account')) throw new NotFoundError('account');
+        if (failed?.includes('codeLock')) throw new ActivationCodeTakenError();
         throw error;
       }
     },
@@ -162,28 +163,22 @@ export function createLicenseStore({ doc, table }: TableContext) {
      * counted it.
      */
     async markExpired(accountId: string, licenseId: string, at: Date, audit: AuditRecord): Promise<boolean> {
-      try {
-        await doc.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Update: {
-                  TableName: table,
-                  Key: keys.license(accountId, licenseId),
-                  UpdateExpression: 'SET expiredAt = :at REMOVE duePk, dueSk',
-                  ConditionExpression: 'validUntil <= :at AND attribute_not_exists(expiredAt)',
-                  ExpressionAttributeValues: { ':at': at.toISOString() },
-                },
-              },
-              auditPut(table, audit),
-            ],
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (cancellationReasons(error)?.[0] === 'ConditionalCheckFailed') return false;
-        throw error;
-      }
+      const failed = await transactNamed(doc, [
+        [
+          'license',
+          {
+            Update: {
+              TableName: table,
+              Key: keys.license(accountId, licenseId),
+              UpdateExpression: 'SET expiredAt = :at REMOVE duePk, dueSk',
+              ConditionExpression: 'validUntil <= :at AND attribute_not_exists(expiredAt)',
+              ExpressionAttributeValues: { ':at': at.toISOString() },
+            },
+          },
+        ],
+        ['audit', auditPut(table, audit)],
+      ]);
+      return !failed.includes('license');
     },
 
     /**

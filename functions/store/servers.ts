@@ -8,6 +8,7 @@ import { auditPut } from './audit.js';
 import type { TableContext } from './client.js';
 import { cancellationReasons, isConditionFailed } from './errors.js';
 import { keys } from './keys.js';
+import { type NamedItem, transactNamed } from './named-transaction.js';
 import type { Page, PageRequest } from './paging.js';
 import { queryAll, queryPage } from './query.js';
 
@@ -182,69 +183,72 @@ export function createServerStore({ doc, table }: TableContext) {
         acquiredAt: at,
         takesSeat: license.kind === 'server',
       }));
-      // Transaction layout: [server check, then per license: holding put, license update/check].
-      const items: TransactItems = [
-        {
-          // Bumping the server's holdings version makes a concurrent delete, which read the holdings before this
-          // commit, fail its condition and read again, so it never leaves a seat taken by a deleted server.
-          Update: {
-            TableName: table,
-            Key: keys.server(accountId, serverId),
-            UpdateExpression: 'SET holdingsVersion = if_not_exists(holdingsVersion, :zero) + :one',
-            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(removing)',
-            ExpressionAttributeValues: { ':zero': 0, ':one': 1 },
-          },
-        },
-      ];
-      for (const holding of holdings) {
-        items.push({
-          Put: {
-            TableName: table,
-            Item: { ...keys.holding(accountId, serverId, holding.licenseId), entity: 'Holding', ...holding },
-            // A released holding (seat given back) may be taken again: the put replaces it whole.
-            ConditionExpression: 'attribute_not_exists(pk) OR attribute_exists(releasedAt)',
-          },
-        });
-        if (holding.takesSeat) {
-          items.push({
+      const named: NamedItem[] = [
+        [
+          'server',
+          {
+            // Bumping the server's holdings version makes a concurrent delete, which read the holdings before
+            // this commit, fail its condition and read again, so it never leaves a seat taken by a deleted server.
             Update: {
               TableName: table,
-              Key: keys.license(accountId, holding.licenseId),
-              UpdateExpression: 'SET used = if_not_exists(used, :zero) + :one',
-              ConditionExpression:
-                'attribute_exists(pk) AND validFrom <= :now AND validUntil > :now AND (attribute_not_exists(used) OR used < seats)',
-              ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':now': at },
+              Key: keys.server(accountId, serverId),
+              UpdateExpression: 'SET holdingsVersion = if_not_exists(holdingsVersion, :zero) + :one',
+              ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(removing)',
+              ExpressionAttributeValues: { ':zero': 0, ':one': 1 },
             },
-          });
-        } else {
-          items.push({
-            ConditionCheck: {
+          },
+        ],
+      ];
+      for (const holding of holdings) {
+        named.push([
+          `holding:${holding.licenseId}`,
+          {
+            Put: {
               TableName: table,
-              Key: keys.license(accountId, holding.licenseId),
-              ConditionExpression: 'attribute_exists(pk) AND validFrom <= :now AND validUntil > :now',
-              ExpressionAttributeValues: { ':now': at },
+              Item: {
+                ...keys.holding(accountId, serverId, holding.licenseId),
+                entity: 'Holding',
+                ...holding,
+              },
+              // A released holding (seat given back) may be taken again: the put replaces it whole.
+              ConditionExpression: 'attribute_not_exists(pk) OR attribute_exists(releasedAt)',
             },
-          });
-        }
+          },
+        ]);
+        named.push([
+          `license:${holding.licenseId}`,
+          holding.takesSeat
+            ? {
+                Update: {
+                  TableName: table,
+                  Key: keys.license(accountId, holding.licenseId),
+                  UpdateExpression: 'SET used = if_not_exists(used, :zero) + :one',
+                  ConditionExpression:
+                    'attribute_exists(pk) AND validFrom <= :now AND validUntil > :now AND (attribute_not_exists(used) OR used < seats)',
+                  ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':now': at },
+                },
+              }
+            : {
+                ConditionCheck: {
+                  TableName: table,
+                  Key: keys.license(accountId, holding.licenseId),
+                  ConditionExpression: 'attribute_exists(pk) AND validFrom <= :now AND validUntil > :now',
+                  ExpressionAttributeValues: { ':now': at },
+                },
+              },
+        ]);
       }
-      // The audit records come last, so the positions above stay what the cancellation reasons are read by.
-      for (const license of licenses) items.push(auditPut(table, audit(license)));
-      try {
-        await doc.send(new TransactWriteCommand({ TransactItems: items }));
-        return holdings;
-      } catch (error) {
-        const reasons = cancellationReasons(error);
-        if (!reasons) throw error;
-        if (reasons[0] === 'ConditionalCheckFailed') throw new NotFoundError('server');
-        for (const [i, license] of licenses.entries()) {
-          if (reasons[1 + 2 * i] === 'ConditionalCheckFailed') {
-            // Another request of this server acquired it meanwhile: the caller reads again and retries.
-            throw new HoldingExistsError(license.licenseId);
-          }
-          if (reasons[2 + 2 * i] === 'ConditionalCheckFailed') throw refusalError(license, now);
-        }
-        throw error;
+      for (const license of licenses)
+        named.push([`audit:${license.licenseId}`, auditPut(table, audit(license))]);
+      const failed = new Set(await transactNamed(doc, named));
+      if (failed.size === 0) return holdings;
+      if (failed.has('server')) throw new NotFoundError('server');
+      for (const license of licenses) {
+        // Another request of this server acquired it meanwhile: the caller reads again and retries.
+        if (failed.has(`holding:${license.licenseId}`)) throw new HoldingExistsError(license.licenseId);
+        if (failed.has(`license:${license.licenseId}`)) throw refusalError(license, now);
       }
+      throw new Error(`acquisition refused by ${[...failed].join(', ')}`);
     },
 
     /**
@@ -308,29 +312,23 @@ export function createServerStore({ doc, table }: TableContext) {
       at: Date,
       audit: AuditRecord,
     ): Promise<boolean> {
-      try {
-        await doc.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Update: {
-                  TableName: table,
-                  Key: keys.server(accountId, serverId),
-                  UpdateExpression: 'SET lapsedAt = :at, lapsedAsOf = :asOf',
-                  ConditionExpression:
-                    'attribute_exists(pk) AND (attribute_not_exists(lapsedAsOf) OR lapsedAsOf < :asOf)',
-                  ExpressionAttributeValues: { ':at': at.toISOString(), ':asOf': asOf },
-                },
-              },
-              auditPut(table, audit),
-            ],
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (cancellationReasons(error)?.[0] === 'ConditionalCheckFailed') return false;
-        throw error;
-      }
+      const failed = await transactNamed(doc, [
+        [
+          'server',
+          {
+            Update: {
+              TableName: table,
+              Key: keys.server(accountId, serverId),
+              UpdateExpression: 'SET lapsedAt = :at, lapsedAsOf = :asOf',
+              ConditionExpression:
+                'attribute_exists(pk) AND (attribute_not_exists(lapsedAsOf) OR lapsedAsOf < :asOf)',
+              ExpressionAttributeValues: { ':at': at.toISOString(), ':asOf': asOf },
+            },
+          },
+        ],
+        ['audit', auditPut(table, audit)],
+      ]);
+      return !failed.includes('server');
     },
 
     /**
@@ -339,15 +337,13 @@ export function createServerStore({ doc, table }: TableContext) {
      */
     async releaseHolding(holding: Holding, now: Date): Promise<boolean> {
       if (!holding.takesSeat) return false;
-      try {
-        await doc.send(
-          new TransactWriteCommand({ TransactItems: releaseItems(table, holding, now.toISOString()) }),
-        );
-        return true;
-      } catch (error) {
-        if (cancellationReasons(error)?.[0] === 'ConditionalCheckFailed') return false;
-        throw error;
-      }
+      const [release, seat] = releaseItems(table, holding, now.toISOString());
+      if (!release || !seat) return false;
+      const failed = await transactNamed(doc, [
+        ['holding', release],
+        ['license', seat],
+      ]);
+      return !failed.includes('holding');
     },
   };
 }
