@@ -72,17 +72,27 @@ export function assignmentHasFreeSeat(role: string, picked: boolean): Condition 
   );
 }
 
-/** The server exists and is not being removed (API.md: after DELETE's 204 no session of it holds a seat). */
-export const serverTakesSessions: Condition = and(itemExists, missing('removing'));
+/**
+ * The server exists, is not being removed (API.md: after DELETE's 204 no session of it holds a seat), and was
+ * not restricted (admin_only or lapsed, by the hourly check) after `now`: a decision made on the state before
+ * that restriction must not land after it (the restriction has already looked at the server's connections).
+ */
+export function serverTakesSessions(now: Date): Condition {
+  return and(
+    itemExists,
+    missing('removing'),
+    or(missing('restrictedAt'), compare(attr('restrictedAt'), '<=', value(iso(now)))),
+  );
+}
 
 /**
  * The administrative connection of an admin_only or lapsed server: after this write the server has exactly
  * one live connection (API.md "admits exactly one live session at a time"). `reclaimed` are the ids of the
  * server's expired connections the same write ends (all of them), so `connections` must equal their number.
  */
-export function serverAdmitsAdminConnection(reclaimed: readonly string[]): Condition {
+export function serverAdmitsAdminConnection(reclaimed: readonly string[], now: Date): Condition {
   return and(
-    serverTakesSessions,
+    serverTakesSessions(now),
     counterEquals(CONNECTIONS, reclaimed.length),
     or(
       missing('adminConnection'),

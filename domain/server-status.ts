@@ -19,6 +19,11 @@ export interface Server {
   adminConnection: string | null;
   /** ISO time DELETE began, else null: the server takes no new session and is gone for every reader. */
   removing: string | null;
+  /**
+   * ISO time (as of an hourly run) the server was last restricted to one connection (admin_only or lapsed), else
+   * null: a grant decided on the state before that time must not land after it.
+   */
+  restrictedAt: string | null;
 }
 
 /** A license a server acquired (From cloud or From file). Kept after the license expires: "lapsed" needs it. */

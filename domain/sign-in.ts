@@ -294,7 +294,10 @@ function decideAdminConnection(context: Context): SignInPlan {
   const builder = new SeatWriteBuilder();
   newSessionChanges(builder, context, session, {
     set: { adminConnection: session.sessionId },
-    condition: serverAdmitsAdminConnection(onServer.map((h) => h.sessionId)),
+    condition: serverAdmitsAdminConnection(
+      onServer.map((h) => h.sessionId),
+      request.now,
+    ),
   });
   for (const holder of onServer) {
     endChanges(builder, holder, { at: now, reason: expiryReason(holder), reclaimAt: now, naming: 'reclaim' });
@@ -387,7 +390,7 @@ function grantPoolSeat(context: Context, candidate: Candidate, reclaimed: SeatHo
         ? assignmentHasFreeSeat(assignment.role, picked)
         : assignmentServes(assignment.role, picked),
   });
-  newSessionChanges(builder, context, session, { condition: serverTakesSessions });
+  newSessionChanges(builder, context, session, { condition: serverTakesSessions(request.now) });
   if (reclaimed) {
     endChanges(builder, reclaimed, {
       at: request.now,
@@ -446,8 +449,8 @@ export type NextStep =
 /**
  * Turns a write's outcome into the next step, by change name: the user's seat lock → join (join beats take
  * and refusal); a reclaimed holder's change → it was revived or ended meanwhile: read the catalogue again;
- * license or assignment → full; the server → removed (404) or, for the administrative connection, taken; the
- * user → read them again.
+ * license or assignment → full; the server → removed (404), restricted after the decision's time (read again)
+ * or, for the administrative connection, taken; the user → read them again.
  */
 export function learnFromOutcome(plan: SignInPlan, outcome: WriteOutcome, learned: Learned): NextStep {
   if (outcome.ok) return { kind: 'done' };
@@ -473,7 +476,11 @@ export function learnFromOutcome(plan: SignInPlan, outcome: WriteOutcome, learne
     if (failed.has(NAMES.server)) {
       const item = outcome.returned[NAMES.server];
       if (!item || item.removing !== undefined) return { kind: 'fail', error: new NotFoundError('server') };
-      if (!plan.session.adminConnection) return { kind: 'fail', error: new NotFoundError('server') };
+      // Restricted (admin_only or lapsed) after this decision's time: decide on a fresh read of its state.
+      const restrictedAt = item.restrictedAt;
+      if (typeof restrictedAt === 'string' && restrictedAt > plan.session.startedAt)
+        return { kind: 'read_again' };
+      if (!plan.session.adminConnection) return { kind: 'read_again' };
       next.adminConnectionTaken = true;
       taught = true;
     }

@@ -24,6 +24,7 @@ export function serverFromItem(item: Record<string, unknown>): Server {
     connections: typeof item.connections === 'number' ? item.connections : 0,
     adminConnection: typeof item.adminConnection === 'string' ? item.adminConnection : null,
     removing: typeof item.removing === 'string' ? item.removing : null,
+    restrictedAt: typeof item.restrictedAt === 'string' ? item.restrictedAt : null,
   };
 }
 
@@ -299,6 +300,29 @@ export function createServerStore({ doc, table }: TableContext) {
         ConsistentRead: true,
       });
       return items.map(serverFromItem);
+    },
+
+    /**
+     * Marks the server restricted to one connection as of `at` (admin_only or lapsed; only moves forward), before
+     * the hourly check looks at its connections: from this write on, a grant decided before `at` fails its
+     * server condition (domain/seat-rules.ts serverTakesSessions).
+     */
+    async markRestricted(accountId: string, serverId: string, at: Date): Promise<void> {
+      try {
+        await doc.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: keys.server(accountId, serverId),
+            UpdateExpression: 'SET restrictedAt = :at',
+            ConditionExpression:
+              'attribute_exists(pk) AND (attribute_not_exists(restrictedAt) OR restrictedAt < :at)',
+            ExpressionAttributeValues: { ':at': at.toISOString() },
+          }),
+        );
+      } catch (error) {
+        // Already restricted as of this time or later, or gone: nothing to move.
+        if (!isConditionFailed(error)) throw error;
+      }
     },
 
     /**

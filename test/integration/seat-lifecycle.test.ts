@@ -5,6 +5,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runHourlyCheck } from '../../functions/jobs/hourly-check/run.js';
 import { setClock } from '../../functions/runtime/clock.js';
 import { createDocumentClient } from '../../functions/store/client.js';
+import { decideSignIn, learnFromOutcome, NOTHING_LEARNED } from '../../domain/sign-in.js';
+import { createAccountStore } from '../../functions/store/accounts.js';
+import { createCatalogStore } from '../../functions/store/catalog.js';
+import { createSeatLedger } from '../../functions/store/seat-ledger.js';
 import { hourlyCheckPortsFor } from '../../functions/use-cases/store-ports.js';
 import { startTestPortal, type TestAccount, type TestPortal } from '../support/portal.js';
 
@@ -171,6 +175,57 @@ describe('the administrative connection of a lapsed server (finding 1)', () => {
     expect(sessions.size).toBe(1);
     expect(results.filter((r) => r.status === 201)).toHaveLength(1);
     expect(results.every((r) => [200, 201, 409].includes(r.status))).toBe(true);
+  });
+});
+
+describe('a grant decided before a lapse and written after the hourly check restricted the server', () => {
+  it('fails its server condition and is decided again, so the lapsed server keeps one connection', async () => {
+    const T0 = Date.parse('2031-03-20T09:00:00.000Z');
+    at(T0);
+    const s = await site('lapse-race-grant', {
+      server: { validFrom: '2031-02-20T10:00:00.000Z', termMonths: 1 },
+      cal: { validFrom: '2031-01-01T00:00:00.000Z' },
+    });
+    expect((await settings(s, { sessionTimeoutMinutes: 240 })).status).toBe(200);
+    const admin = await signIn(s, { userId: s.account.admin.userId, machineId: 'PC-A', client: 'browser' });
+    expect(admin.status).toBe(201);
+    // The member's sign-in is decided now, while the server is licensed ...
+    const doc = createDocumentClient(portal.portal.endpoint, 'us-east-1');
+    try {
+      const ctx = { doc, table: portal.portal.tableName };
+      const catalogue = await createCatalogStore(ctx).read(s.account.accountId, new Date(T0));
+      const user = await createAccountStore(ctx).getUser(s.account.accountId, s.account.member.userId);
+      const plan = decideSignIn({
+        catalogue,
+        user: user as NonNullable<typeof user>,
+        request: {
+          accountId: s.account.accountId,
+          serverId: s.serverId,
+          userId: s.account.member.userId,
+          machineId: 'PC-M',
+          client: 'browser',
+          sessionId: 'ses_decidedbeforelapse00',
+          now: new Date(T0),
+        },
+      });
+      expect(plan.kind).toBe('grant');
+      if (plan.kind !== 'grant') return;
+      // ... the Server license ends and the hourly check restricts the server to one connection ...
+      at(T0 + 1.5 * HOUR);
+      expect((await check(T0 + 1.5 * HOUR)).status).toBe(200);
+      const status = await portal.call('GET', `/v1/servers/${s.serverId}/status`, { token: s.token });
+      expect(status.body.state).toBe('lapsed');
+      // ... and only then does the grant's write arrive: refused, and the sign-in reads again.
+      const outcome = await createSeatLedger(ctx).write(plan.write);
+      expect(outcome).toMatchObject({ ok: false, failed: ['server'] });
+      expect(learnFromOutcome(plan, outcome, NOTHING_LEARNED)).toEqual({ kind: 'read_again' });
+    } finally {
+      doc.destroy();
+    }
+    // Over HTTP the member is refused, the administrator keeps the one connection.
+    const member = await signIn(s, { userId: s.account.member.userId, machineId: 'PC-M', client: 'browser' });
+    expect(member.status).toBe(409);
+    expect((await heartbeat(s, admin.body.sessionId)).status).toBe(200);
   });
 });
 

@@ -74,6 +74,7 @@ function server(extra: Partial<Server> = {}): Server {
     connections: 0,
     adminConnection: null,
     removing: null,
+    restrictedAt: null,
     ...extra,
   };
 }

@@ -3,7 +3,7 @@
 import { SYSTEM_ACTOR } from '../../../domain/audit.js';
 import { type HourlySummary, lapseOf, restriction, restrictsServers } from '../../../domain/hourly-check.js';
 import type { License } from '../../../domain/license.js';
-import { stateOfServer } from '../../../domain/server-status.js';
+import { isRestricted, stateOfServer } from '../../../domain/server-status.js';
 import { planConversion } from '../../../domain/session-lifecycle.js';
 import { licenseFromItem } from '../../store/licenses.js';
 import type { Budget, HourlyCheckPorts } from './ports.js';
@@ -59,6 +59,10 @@ async function restrictServers(ports: HourlyCheckPorts, expired: License, at: Da
     const holdings = await ports.servers.holdings(accountId, server.serverId);
     if (expired.kind === 'server' && !holdings.some((h) => h.licenseId === expired.licenseId)) continue;
     const { state, serverLicenses } = stateOfServer(server.serverId, holdings, licenses, at);
+    if (!isRestricted(state)) continue;
+    // First the mark, then the read: a grant decided on the state before `at` can no longer land after the
+    // read below (its server condition fails), so no connection escapes the restriction.
+    await ports.servers.markRestricted(accountId, server.serverId, at);
     const holders = await ports.sessions.liveHolders(accountId, { serverId: server.serverId });
     for (const userId of new Set(holders.map((h) => h.userId))) {
       if (!admins.has(userId)) admins.set(userId, (await ports.users.get(accountId, userId))?.admin === true);

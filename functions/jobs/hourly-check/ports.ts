@@ -25,6 +25,7 @@ export interface HourlyCheckPorts {
   servers: {
     listAll(accountId: string): Promise<Server[]>;
     holdings(accountId: string, serverId: string): Promise<Holding[]>;
+    markRestricted(accountId: string, serverId: string, at: Date): Promise<void>;
     markLapsed(
       accountId: string,
       serverId: string,
