@@ -17,7 +17,7 @@ import {
 } from './portal.js';
 import { readState, updateState } from './state.js';
 
-/** A command's outcome: done, or an error and the hint that goes with the portal's refusals. */
+/** What to do next after the portal refused a request; each command installs the one that fits its step. */
 export type HintFor = (error: PortalError) => string | undefined;
 
 /** An openapi-fetch call's data (or its PortalError) and the HTTP status it came with (200 vs 201 matters). */

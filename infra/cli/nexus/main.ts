@@ -1,5 +1,4 @@
 // `npm run nexus -- <command>`: one command line, its command run, its errors reported, its exit code returned.
-import type { PortalError } from '../../../client/index.js';
 import { parseCommandLine, USAGE } from './args.js';
 import {
   acquire,
@@ -73,7 +72,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     const failure =
       error instanceof StateFileError || error instanceof PromptCancelled
         ? new CliError(EXIT.usage, 'usage', error.message)
-        : toCliError(error, url, hintFor as ((error: PortalError) => string | undefined) | undefined);
+        : toCliError(error, url, hintFor);
     reportError(io, global.json, failure);
     return failure.exitCode;
   }

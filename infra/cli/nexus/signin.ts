@@ -29,7 +29,7 @@ function describeSession(session: Schemas['Session'], status: number, command: S
   const seat =
     session.assignmentId === null
       ? 'the server’s one administrative connection (no license seat)'
-      : `a ${session.product} seat of license ${session.licenseId}`;
+      : `a seat of ${session.product} license ${session.licenseId}`;
   const how =
     status === 201
       ? `Signed in ${command.userId} on ${command.machineId} (${command.client}): session ${session.sessionId}, ${seat}`
