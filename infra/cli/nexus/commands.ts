@@ -87,7 +87,7 @@ export async function register(ctx: Context, hostName: string, hint: (h: HintFor
   ctx.progress(`Registered as ${server.serverId}; creating its credential ...`);
   hint(
     () =>
-      `The server is registered (${server.serverId}) but has no credential yet: an administrator creates one in the dashboard or with POST /v1/servers/${server.serverId}/credentials.`,
+      `The server is registered (${server.serverId}) but has no credential yet: an administrator creates one with POST /v1/servers/${server.serverId}/credentials.`,
   );
   const credential = await ok(
     client.POST('/v1/servers/{serverId}/credentials', { params: { path: { serverId: server.serverId } } }),
@@ -123,7 +123,7 @@ export async function loginSecret(
 ): Promise<void> {
   hint((error) =>
     error.status === 401
-      ? 'The portal refused this secret (mistyped, or its credential revoked). An administrator creates a new credential (`register` prints one; the dashboard too).'
+      ? 'The portal refused this secret (mistyped, or its credential revoked). An administrator creates a new one (POST /v1/servers/{serverId}/credentials).'
       : error.status === 429
         ? `Too many failed exchanges: wait ${error.retryAfterSeconds ?? 'a few'} seconds and try again.`
         : undefined,

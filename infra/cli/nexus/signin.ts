@@ -43,7 +43,7 @@ export async function signIn(ctx: Context, command: SignIn, hint: (h: HintFor) =
   const hintFor = serverHint(server);
   hint((error) =>
     error.code === 'user_disabled'
-      ? 'An administrator enables the user again (dashboard, or PATCH /v1/users/{userId}).'
+      ? 'An administrator enables the user again (PATCH /v1/users/{userId} with {"disabled":false}).'
       : hintFor(error),
   );
   const emit = (event: Record<string, unknown>, line: string) => {

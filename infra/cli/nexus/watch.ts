@@ -91,26 +91,31 @@ export async function watchFolder(
       }
       const before = seen.get(name);
       if (before && before.size === stat.size && before.mtimeMs === stat.mtimeMs) continue;
-      seen.set(name, { size: stat.size, mtimeMs: stat.mtimeMs });
-      await importOne(session, name, text);
+      // Settled (imported, or refused for what the file says): not sent again until the file changes.
+      if (await importOne(session, name, text)) seen.set(name, { size: stat.size, mtimeMs: stat.mtimeMs });
+      else seen.delete(name);
     }
   };
 
-  const importOne = async (server: ServerSession, name: string, text: string) => {
+  /** Imports one file; false when another try may do better (the portal busy or away, a seat taken now). */
+  const importOne = async (server: ServerSession, name: string, text: string): Promise<boolean> => {
     try {
       const { data, status } = await importText(server, text);
       emit(
         { event: status === 201 ? 'imported' : 'already_held', file: name, ...data },
         describeImport(name, data, status),
       );
+      return true;
     } catch (error) {
       const failure = toCliError(error, ctx.url, hintFor);
-      // A bad file is the file's problem (fixed by replacing it); a refused token or a lost portal is the watch's.
+      // A refused token ends the watch: no later try can do better without a new login.
       if (error instanceof PortalError && (error.status === 401 || error.status === 403)) fatal = error;
       emit(
         { event: 'import_failed', file: name, error: { code: failure.code, message: failure.message } },
         `Not imported ${name}: ${failure.message}${failure.status ? ` (${failure.code})` : ''}${failure.hint ? ` ${failure.hint}` : ''}`,
       );
+      // A file the portal calls invalid stays so until it is replaced; anything else is tried at the next check.
+      return failure.code === 'invalid_license_file';
     }
   };
 
