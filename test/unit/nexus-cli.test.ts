@@ -392,7 +392,9 @@ describe('helpers', () => {
   it('reads a hidden line: Enter ends, Backspace erases, Ctrl-C cancels', () => {
     expect(applyKeys('', 'abc')).toEqual({ kind: 'text', value: 'abc' });
     expect(applyKeys('abc', '\u007f')).toEqual({ kind: 'text', value: 'ab' });
-    expect(applyKeys('ab', '\r')).toEqual({ kind: 'done' });
+    expect(applyKeys('ab', '\r')).toEqual({ kind: 'done', value: 'ab' });
+    // A paste: the text and Enter in one chunk.
+    expect(applyKeys('', 'pasted-secretX\u007f\r\n')).toEqual({ kind: 'done', value: 'pasted-secret' });
     expect(applyKeys('ab', '\u0003')).toEqual({ kind: 'cancel' });
     expect(applyKeys('', '\u0004')).toEqual({ kind: 'cancel' });
     expect(applyKeys('a', '\u001b')).toEqual({ kind: 'text', value: 'a' });

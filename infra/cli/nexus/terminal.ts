@@ -3,7 +3,7 @@
 import { createInterface } from 'node:readline';
 
 /** What the line editor does with one key typed at the terminal. */
-export type KeyEffect = { kind: 'text'; value: string } | { kind: 'done' } | { kind: 'cancel' };
+export type KeyEffect = { kind: 'text' | 'done'; value: string } | { kind: 'cancel' };
 
 /**
  * Applies what a terminal in raw mode sent to the text typed so far: Enter ends, Ctrl-C or Ctrl-D (on an empty
@@ -12,7 +12,7 @@ export type KeyEffect = { kind: 'text'; value: string } | { kind: 'done' } | { k
 export function applyKeys(typed: string, chunk: string): KeyEffect {
   let text = typed;
   for (const char of chunk) {
-    if (char === '\r' || char === '\n') return { kind: 'done' };
+    if (char === '\r' || char === '\n') return { kind: 'done', value: text };
     if (char === '\u0003' || (char === '\u0004' && text === '')) return { kind: 'cancel' };
     if (char === '\u007f' || char === '\b') text = [...text].slice(0, -1).join('');
     else if (char >= ' ') text += char;
@@ -32,6 +32,7 @@ function readHidden(prompt: string): Promise<string> {
   let typed = '';
   return new Promise((resolve, reject) => {
     const onData = (chunk: string) => {
+      // A paste arrives in one chunk, Enter included.
       const effect = applyKeys(typed, chunk);
       if (effect.kind === 'text') {
         typed = effect.value;
@@ -41,7 +42,7 @@ function readHidden(prompt: string): Promise<string> {
       stdin.setRawMode(false);
       stdin.pause();
       stderr.write('\n');
-      if (effect.kind === 'done') resolve(typed);
+      if (effect.kind === 'done') resolve(effect.value);
       else reject(new PromptCancelled('cancelled at the prompt.'));
     };
     stdin.on('data', onData);
