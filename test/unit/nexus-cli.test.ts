@@ -323,6 +323,38 @@ describe('exit codes and messages', () => {
     expect(f.out[1]).toMatch(/^lic_1 +Altium NEXUS Server CAL +cal +10 +2 +2027-01-01 00:00 +valid +NX-AAAA/);
   });
 
+  it('1 with the portal’s words when a sign-in is refused (user_disabled, server_unlicensed, seats_exhausted)', async () => {
+    const refusals = [
+      portalError(403, 'user_disabled', 'This user is disabled; an administrator can enable it.'),
+      portalError(403, 'server_unlicensed', 'This server holds no valid Server license; nobody may sign in.'),
+      portalError(
+        409,
+        'seats_exhausted',
+        'Every seat of the CALs for role Designers is taken; an administrator can free one.',
+      ),
+    ];
+    for (const refusal of refusals) {
+      const f = withState(
+        fake((method, path) =>
+          method === 'POST' && path === '/v1/servers/srv_1/sessions' ? refusal : { status: 500 },
+        ),
+        {
+          version: 1,
+          url: URL_,
+          serverToken: {
+            accessToken: 't',
+            expiresAt: new Date(NOW + 3600_000).toISOString(),
+            serverId: 'srv_1',
+          },
+        },
+      );
+      expect(await main(['signin', 'usr_1', 'PC-1'], f.io)).toBe(1);
+      expect(f.err).toContain(
+        `error: ${refusal.body.error.message} (${refusal.body.error.code}, HTTP ${refusal.status})`,
+      );
+    }
+  });
+
   it('2 and login --secret when the server token expired and no secret is at hand', async () => {
     const f = withState(
       fake(() => ({ status: 500 })),

@@ -43,9 +43,12 @@ export function usageError(message: string, hint?: string): CliError {
 
 /** Where a request could not reach the portal (refused connection, DNS, TLS): its cause's code or message. */
 function networkCause(error: unknown): string | null {
+  // fetch (undici) fails with TypeError('fetch failed') and the socket's error as its cause; a TypeError
+  // without a cause is a bug here, not the network's.
   if (!(error instanceof TypeError)) return null;
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? error.message;
+  if (!cause) return null;
+  return cause.code ?? cause.message ?? error.message;
 }
 
 /**
