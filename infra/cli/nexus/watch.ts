@@ -57,10 +57,7 @@ export async function watchFolder(
   const hintFor = serverHint(session);
   hint(hintFor);
   const emit = (event: Record<string, unknown>, line: string) => {
-    if (ctx.global.json)
-      ctx.io.out(
-        JSON.stringify({ event: event.event, at: new Date(ctx.io.nowMs()).toISOString(), ...event }),
-      );
+    if (ctx.global.json) ctx.io.out(JSON.stringify({ at: new Date(ctx.io.nowMs()).toISOString(), ...event }));
     else ctx.io.out(line);
   };
   const seen = new Map<string, Seen>();
@@ -153,12 +150,14 @@ export async function watchFolder(
     }
   };
 
-  // One step at a time (imports, checks), in the order they were asked for.
+  // One step at a time (imports, checks), in the order they were asked for; none starts after Ctrl-C.
   let queue: Promise<void> = Promise.resolve();
   const enqueue = (step: () => Promise<void>) => {
-    queue = queue.then(step).then(() => {
-      if (fatal) stop();
-    });
+    queue = queue
+      .then(() => (stopped ? undefined : step()))
+      .then(() => {
+        if (fatal) stop();
+      });
   };
 
   let settle: NodeJS.Timeout | null = null;
