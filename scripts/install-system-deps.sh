@@ -5,6 +5,8 @@ set -euo pipefail
 missing=()
 command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jre-headless)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium fonts-liberation)
+# Spin (Promela model checker) runs the seat-protocol proof in model/ (npm run model); it compiles with gcc.
+command -v spin >/dev/null 2>&1 || missing+=(spin)
 if ((${#missing[@]} == 0)); then
   echo "system deps: java and chromium present"
   exit 0
