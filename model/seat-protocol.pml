@@ -270,19 +270,27 @@ inline choose(m, v) {
 
 
 /* ---- narration for trails (spin -t): printf runs only when a trail is replayed, never in pan ---- */
+inline sayDecision() {
+  if
+  :: pk == P_404 -> skip
+  :: else ->
+     if
+     :: pk == P_JOIN -> printf("C%d decides: join S%d\n", me, pr)
+     :: pk == P_TAKE && pr == NONE -> printf("C%d decides: take a seat (%e)\n", me, (pa == K_CAP -> capped : all))
+     :: pk == P_TAKE -> printf("C%d decides: reclaim S%d, take a seat (%e)\n", me, pr, (pa == K_CAP -> capped : all))
+     :: pk == P_ADMIN -> printf("C%d decides: take the administrative connection, reclaiming mask %d\n", me, pm)
+     :: pk == P_REFUSE -> printf("C%d decides: refuse 409\n", me)
+     fi
+  fi
+}
+
 inline sayPlan() {
   if
   :: pk == P_404 -> printf("C%d u%d read: server missing or removing -> 404\n", me, USER(me))
   :: else ->
-     printf("C%d (u%d) sees license full=%d, cap full=%d, server live=%d, %e; expired at its now: capped %d, all %d, admin %d (masks of S0..S3) -> ",
+     printf("C%d (u%d) reads: license full=%d, cap full=%d, server live=%d, %e; expired at its now (bit j = S<j>): capped %d, all %d, admin %d\n",
             me, USER(me), sLicFull, sCapFull, sLive, (lapsedView[me] -> lapsed : licensed), sEc, sEa, sEd);
-     if
-     :: pk == P_JOIN -> printf("join S%d\n", pr)
-     :: pk == P_TAKE && pr == NONE -> printf("take a seat (%e)\n", (pa == K_CAP -> capped : all))
-     :: pk == P_TAKE -> printf("reclaim S%d, take a seat (%e)\n", pr, (pa == K_CAP -> capped : all))
-     :: pk == P_ADMIN -> printf("take the administrative connection, reclaiming mask %d\n", pm)
-     :: pk == P_REFUSE -> printf("refuse 409\n")
-     fi
+     sayDecision()
   fi
 }
 
@@ -545,7 +553,7 @@ write:
 #ifdef DOC_DECIDE_AGAIN
        if                                      /* the doc: decide again from the same snapshot */
        :: oc == O_TAKEN -> pk = P_REFUSE       /* "for the administrative connection, taken" */
-       :: else -> teach(); decideSignIn(); pickReclaim(); printf("C%d decides again from its snapshot: ", me); sayPlan()
+       :: else -> teach(); decideSignIn(); pickReclaim(); printf("C%d decides again from the same snapshot, less what the write taught\n", me); sayDecision()
        fi;
        goto write
 #else
@@ -630,7 +638,7 @@ lapse:
   atomic {                   /* planConversion, then read the sessions to end */
     true;
     d_step {
-      if :: j != NONE -> printf("R%d:", me); convertTxn(j, k) :: else -> skip fi;
+      if :: j != NONE -> printf("R%d (hourly check)\n", me); convertTxn(j, k) :: else -> skip fi;
       j = NONE; k = 0;
       census(); rs = liveMask & ~(srvAdmin == NONE -> 0 : BIT(srvAdmin))
     }
@@ -638,7 +646,7 @@ lapse:
   do
   :: atomic {                /* every other live session ends (server_restricted) */
        rs != 0 -> lowest(rs, j); rs = rs & ~BIT(j);
-       d_step { printf("R%d restricts:", me); endTxn(j, kind[j]); j = NONE }
+       d_step { printf("R%d restricts the lapsed server\n", me); endTxn(j, kind[j]); j = NONE }
      }
   :: atomic {                /* the license counted expired once; step 2 */
        rs == 0 -> d_step { licDue = 0; restrictDone = 1; printf("R%d: lapse done\n", me); dueRead() };
@@ -651,7 +659,7 @@ due:
        RX[me - 1] != 0 ->
        d_step {
          lowest(RX[me - 1], j);
-         printf("R%d:", me); reclaimTxn(j, kind[j], RX[me - 1]);
+         printf("R%d (hourly check)\n", me); reclaimTxn(j, kind[j], RX[me - 1]);
          RX[me - 1] = RX[me - 1] & ~BIT(j); j = NONE
        };
        if :: RX[me - 1] == 0 -> release(); goto end_wait :: else -> skip fi
@@ -675,7 +683,7 @@ active proctype Dashboard() {
 end_dash:
   do
   :: atomic {                /* Kill Session: read the session and end it */
-       ANY_LIVE -> pickLive(j); d_step { printf("dashboard Kill Session:"); endTxn(j, kind[j]); j = NONE }
+       ANY_LIVE -> pickLive(j); d_step { printf("dashboard: Kill Session (or its server signs it out)\n"); endTxn(j, kind[j]); j = NONE }
      }
   :: atomic { srvExists && !srvRemoving -> srvRemoving = 1; printf("dashboard: server removing\n"); break }
   od;
@@ -686,7 +694,7 @@ end_removing:
        goto end_removed
      }
   :: atomic {                /* the sessions-of-server index: end a live one (server_removed) */
-       srvLive != 0 && ANY_LIVE -> pickLive(j); d_step { printf("dashboard removal:"); endTxn(j, kind[j]); j = NONE }
+       srvLive != 0 && ANY_LIVE -> pickLive(j); d_step { printf("dashboard: removal ends a session\n"); endTxn(j, kind[j]); j = NONE }
      }
   od;
 end_removed:

@@ -33,11 +33,14 @@ function proofTable(results: Result[]): boolean {
   let ok = true;
   console.log('\nproperty                                                                   verdict');
   const verdictOf = (mode: Check['mode'], id: string) => {
-    const result = results.find((r) => r.check.mode === mode);
-    if (!result) return 'not run';
-    if (result.verdict === 'holds') return 'holds (exhaustive)';
-    if (result.verdict === 'incomplete') return 'INCOMPLETE SEARCH';
-    return result.property === id ? `VIOLATED: ${result.violation}` : 'not decided (search stopped)';
+    const runs = results.filter((r) => r.check.mode === mode);
+    const violated = runs.find((r) => r.verdict === 'violated' && r.property === id);
+    if (violated) return `VIOLATED in ${violated.check.id}: ${violated.violation}`;
+    if (runs.length === 0) return 'not run';
+    if (runs.some((r) => r.verdict === 'incomplete')) return 'INCOMPLETE SEARCH';
+    if (runs.some((r) => r.verdict === 'violated'))
+      return 'not decided (a search stopped at another violation)';
+    return 'holds (exhaustive)';
   };
   for (const id of SAFETY_PROPERTIES) {
     const verdict = verdictOf('safety', id);
@@ -100,7 +103,7 @@ async function main(args: string[]): Promise<number> {
   const proofResults = results.slice(0, proof.length);
   for (const result of proofResults) console.log(line(result));
   let ok = proofTable(proofResults);
-  ok = coverage(proofResults.find((r) => r.check.mode === 'safety')) && ok;
+  for (const result of proofResults.filter((r) => r.check.mode === 'safety')) ok = coverage(result) && ok;
   if (failing.length) ok = mutantTable(results.slice(proof.length)) && ok;
   const passed = failing.length
     ? 'every property holds; every mutant and finding fails'
