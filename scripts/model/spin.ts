@@ -184,10 +184,10 @@ export interface Result {
   dir: string;
 }
 
-/** Undefined when spin and a C compiler are present, else what to run. */
-export function missingTools(): string | undefined {
+/** Undefined when spin and a C compiler are on the PATH, else what to run. */
+export function missingTools(path = process.env.PATH ?? ''): string | undefined {
   const missing = ['spin', 'gcc'].filter(
-    (tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0,
+    (tool) => spawnSync('/bin/sh', ['-c', `command -v ${tool}`], { env: { PATH: path } }).status !== 0,
   );
   return missing.length ? `${missing.join(' and ')} not found. ${INSTALL_HINT}` : undefined;
 }

@@ -20,6 +20,14 @@ const resultOf = (id: string): Result => {
   return result;
 };
 
+describe('the Spin model runner', () => {
+  it('says what to run when spin or gcc is missing', () => {
+    expect(missingTools('/nonexistent')).toMatch(
+      /spin and gcc not found.*bash scripts\/install-system-deps\.sh/,
+    );
+  });
+});
+
 describe('the seat protocol model (Spin)', () => {
   beforeAll(async () => {
     const missing = missingTools();
