@@ -2,7 +2,7 @@
 //   npm run model                      the main model (safety and liveness); exit 1 on any violation
 //   npm run model -- --mutants         also the mutants and the findings, each of which must fail
 //   npm run model -- --large           the larger configuration (overlapping hourly runs, refusal witness)
-//   npm run model -- --trail <id>      the shortest counterexample of a mutant or finding, narrated
+//   npm run model -- --trail <id>      a counterexample of a mutant or finding, narrated (the shortest, for safety)
 import {
   type Check,
   coverageLines,
