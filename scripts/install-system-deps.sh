@@ -14,6 +14,7 @@ start_needs=(
 test_needs=(
   "${start_needs[@]}"
   "chromium|chromium fonts-liberation|the browser tests drive Debian's Chromium"
+  "spin|spin gcc|Spin proves the seat-protocol model in model/ (npm run model); it compiles with gcc"
 )
 
 say() { echo "system deps: $*"; }

@@ -1,0 +1,731 @@
+/*
+ * The seat protocol of docs/seat-protocol.md as a Promela model for Spin (model/README.md; the map from each
+ * step to the code is model/STEPS.md).
+ *
+ * Every DynamoDB transaction is one d_step: its conditions are checked and its writes applied in one
+ * indivisible step, as TransactWriteItems does. A sign-in's catalogue read and its write are separate steps,
+ * as are an hourly run's reads (the due index, the server's sessions) and its writes, so any process may
+ * write between a read and the write decided from it. Time is abstract: a live session is expired or not.
+ *
+ * Configuration: one account, one server, one CAL of SEATS seats with two assignments (a capped one of
+ * CAP seat and an `all` one), three users on two PCs, four clients:
+ *   client 0  user u0 (administrator; roles: capped + all) on pc0, browser
+ *   client 1  user u0 on pc0, design client (same user + PC + product as client 0: they share one seat)
+ *   client 2  user u1 (administrator; role: capped) on pc1
+ *   client 3  user u2 (role: all) on pc1
+ * Session slot S<c> holds the session client c creates; client c signs in again only when S<c> has ended.
+ * Users (heartbeats, crashes), Time, two hourly Runners, and the Dashboard (Kill Session, server removal).
+ *
+ * Flags (spin -D<flag>): MUTANT_* put in a known bug that must be caught; DOC_* put back a rule of
+ * docs/seat-protocol.md as written that this model corrects (each a finding, see model/README.md);
+ * NO_DASHBOARD (the liveness search), LEASE_EXPIRY and WITNESS (the large configuration), BFS (trails).
+ */
+
+#define NC        4          /* clients = session slots */
+#define NONE      4          /* no slot */
+#define SEATS     2          /* the license's seats */
+#define CAP       1          /* the capped assignment's number */
+
+/* what a live session holds (its pools) */
+#define K_NONE 0
+#define K_CAP  1             /* a seat of the license through the capped assignment */
+#define K_ALL  2             /* a seat of the license through the `all` assignment */
+#define K_ADM  3             /* the server's administrative connection: no license, no assignment */
+mtype = { licensed, lapsed, capped, all, admin };   /* names for the narration only */
+#define KIND_NAME(k) ((k) == K_CAP -> capped : ((k) == K_ALL -> all : admin))
+
+/* the plan decideSignIn returns */
+#define P_NONE   0
+#define P_404    1
+#define P_JOIN   2           /* revive the user's own expired session on this PC */
+#define P_TAKE   3           /* take a seat (pr == NONE) or reclaim-and-take (pr = the expired holder) */
+#define P_ADMIN  4           /* take the administrative connection, reclaiming every (expired) live session */
+#define P_REFUSE 5           /* 409 seats_exhausted: the denial, with a ConditionCheck on the lock */
+
+/* outcomes of a write, by operation name (as the store reports CancellationReasons) */
+#define O_OK         0
+#define O_GONE       1       /* server: missing or removing -> 404 */
+#define O_LOCK       2       /* lock: the user already holds a session on this PC -> join it */
+#define O_RECLAIM    3       /* reclaim:<ses>: the holder was revived, ended or changed */
+#define O_TAKEN      4       /* server (administrative connection): live != k or another connection */
+#define O_RESTRICTED 5       /* server: restricted (lapsed) since the read */
+#define O_LICFULL    6       /* license: full */
+#define O_CAPFULL    7       /* assignment: cap full */
+#define O_ENDED      8       /* join: the session ended meanwhile */
+
+#define USER(c)   ((c) <= 1 -> 0 : (c) - 1)
+#define ADMIN(c)  (USER(c) != 2)
+#define HASCAP(c) (USER(c) != 2)
+#define HASALL(c) (USER(c) != 1)
+#define BIT(j)    (1 << (j))
+#define SAMEPC(c) ((c) <= 1 -> 3 : BIT(c))   /* slots of the same user + PC + product */
+#define POP(m)    (((m) & 1) + (((m) >> 1) & 1) + (((m) >> 2) & 1) + (((m) >> 3) & 1))
+
+/* ---- the conditions a mutant or a DOC_ flag changes ---- */
+#ifdef MUTANT_READ_THEN_WRITE
+/* the grant checks the counts it read in the catalogue, then writes +1: check-then-act */
+#define LICENSE_HAS_ROOM (!sLicFull)
+#define CAP_HAS_ROOM     (!sCapFull)
+#else
+#define LICENSE_HAS_ROOM (licUsed < SEATS)
+#define CAP_HAS_ROOM     (capUsed < CAP)
+#endif
+#ifdef MUTANT_RECLAIM_NO_EXPIRY
+#define STILL_EXPIRED(m, j) 1
+#else
+#define STILL_EXPIRED(m, j) (((m) & BIT(j)) != 0)
+#endif
+#ifdef DOC_ADMIN_NO_ADMINCONN
+#define WITNESS
+#define DOC_TAKEN_REFUSES
+#endif
+#ifdef DOC_DECIDE_AGAIN
+#define WITNESS
+#define LICENSE_GONE sLicGone
+#else
+#define LICENSE_GONE 0
+#endif
+#ifdef DOC_END_NO_KIND
+#define KIND_AS_READ(j, k) 1
+#else
+#define KIND_AS_READ(j, k) (kind[j] == (k))
+#endif
+#ifdef DOC_ADMIN_NO_ADMINCONN
+#define ADMIN_SLOT_FREE(m) (srvAdmin == NONE)
+#else
+#define ADMIN_SLOT_FREE(m) (srvAdmin == NONE || ((m) & BIT(srvAdmin)) != 0)
+#endif
+
+/* ---- the table ---- */
+bit  live[NC];               /* Session: live (not ended) */
+bit  exp[NC];                /* holdsUntil <= now (abstract time: the time process sets it) */
+bit  hb[NC];                 /* a client still heartbeats it (ghost: the clients' side, not an item) */
+byte kind[NC];               /* the pools the session holds (K_*) */
+byte licUsed;                /* License used */
+byte capUsed;                /* capped Assignment used */
+byte srvLive;                /* Server live */
+byte srvAdmin = NONE;        /* Server adminConnection */
+bit  srvExists = 1;          /* Server item present */
+bit  srvRemoving;            /* Server removing */
+bit  srvRestricted;          /* Server restricted: set by the hourly check before it restricts (not in the doc) */
+bit  srvLicValid = 1;        /* the server's Server license is valid; its expiry makes the server lapsed */
+bit  licDue;                 /* the Server license's item in the due index (expired, not yet counted) */
+byte lock[3] = NONE;         /* SeatLock per user + PC + product (each user uses one PC here) */
+byte leaseOwner;             /* OPS / HOURLY_LEASE owner (runner 1 or 2; 0 = free) */
+#ifdef LEASE_EXPIRY
+bit  leaseExp;               /* the lease's expiry has passed while its run still works */
+#define LEASE_FREE (leaseOwner == 0 || leaseExp)
+#else
+#define LEASE_FREE (leaseOwner == 0)
+#endif
+
+/* ---- ghost state, for the properties only ---- */
+byte X[NC];                  /* per sign-in: sessions expired at its now and neither revived nor ended since */
+bit  inReq[NC];              /* the sign-in has read the catalogue and not answered yet */
+bit  lapsedView[NC];         /* the sign-in sees the server admin_only/lapsed */
+bit  justified[NC];          /* its read (with WITNESS: some instant since) left it nothing to take or reclaim */
+byte RX[2];                  /* per hourly run: sessions due at its `at`, neither revived nor ended since */
+bit  restrictDone;           /* an hourly run has restricted the lapsed server */
+
+/* scratch for the checks (not part of the state; pan's breadth-first search cannot hide variables) */
+#ifdef BFS
+#define SCRATCH
+#else
+#define SCRATCH hidden
+#endif
+SCRATCH byte hi, liveMask, expMask, seatMask, capMask, admMask;
+SCRATCH byte seatsHeld, cappedHeld, liveAdminConnections, liveSessions, liveOnOnePc;
+SCRATCH byte countersMatch, reclaimOfExpired, av;
+
+#define MASK(c0, c1, c2, c3) (((c0) -> 1 : 0) | ((c1) -> 2 : 0) | ((c2) -> 4 : 0) | ((c3) -> 8 : 0))
+#define IS(j, k) (live[j] && kind[j] == (k))
+#define SEATED(j) (live[j] && (kind[j] == K_CAP || kind[j] == K_ALL))
+
+inline census() {
+  liveMask = MASK(live[0], live[1], live[2], live[3]);
+  expMask = MASK(live[0] && exp[0], live[1] && exp[1], live[2] && exp[2], live[3] && exp[3]);
+  seatMask = MASK(SEATED(0), SEATED(1), SEATED(2), SEATED(3));
+  capMask = MASK(IS(0, K_CAP), IS(1, K_CAP), IS(2, K_CAP), IS(3, K_CAP));
+  admMask = MASK(IS(0, K_ADM), IS(1, K_ADM), IS(2, K_ADM), IS(3, K_ADM));
+  seatsHeld = POP(seatMask); cappedHeld = POP(capMask); liveAdminConnections = POP(admMask);
+  liveSessions = POP(liveMask); liveOnOnePc = live[0] + live[1]
+}
+
+/* The safety properties, checked after every write (only writes change what they read). */
+inline check() {
+  census();
+  assert(seatsHeld <= SEATS);                  /* seats held never exceed the license's seats */
+  assert(cappedHeld <= CAP);                   /* nor the capped assignment's number */
+  assert(liveAdminConnections <= 1);           /* one administrative connection per server */
+  assert(liveOnOnePc <= 1);                    /* one live session per user + PC + product (u0 on pc0) */
+  assert(srvExists || liveSessions == 0);      /* no live session on a deleted server */
+  assert(!restrictDone || liveSessions <= 1);  /* a restricted server keeps one connection */
+  countersMatch = (licUsed == seatsHeld && capUsed == cappedHeld && srvLive == liveSessions &&
+                   (srvAdmin == NONE -> admMask == 0 : admMask == BIT(srvAdmin)));
+  assert(countersMatch)                        /* used / live / adminConnection = the live sessions */
+}
+
+/* Could sign-in c take a free seat, or reclaim one from a session expired at its now (judged with its
+   view of the server)? Joins are left out: the refusal's ConditionCheck on the lock covers them. */
+inline availOf(c) {
+  if
+  :: lapsedView[c] -> av = (ADMIN(c) && (liveMask & ~X[c]) == 0)
+  :: else ->
+     av = ((HASCAP(c) && (cappedHeld < CAP -> (seatsHeld < SEATS || (X[c] & seatMask) != 0)
+                                           : (X[c] & capMask) != 0)) ||
+           (HASALL(c) && (seatsHeld < SEATS || (X[c] & seatMask) != 0)))
+  fi
+}
+
+/* The refusal witness: after every write, a sign-in in flight that could use nothing is justified. */
+inline witness(c) {
+  if
+  :: inReq[c] && !justified[c] -> availOf(c); justified[c] = !av
+  :: else -> skip
+  fi
+}
+
+inline monitor() {
+  witness(0); witness(1); witness(2); witness(3)
+}
+
+inline after() {
+  check();
+#ifdef WITNESS
+  monitor()
+#endif
+}
+
+/* A revival or an end: the session is no longer expired at the now of any sign-in or run in flight. */
+inline forget(j) {
+  X[0] = X[0] & ~BIT(j); X[1] = X[1] & ~BIT(j); X[2] = X[2] & ~BIT(j); X[3] = X[3] & ~BIT(j);
+  RX[0] = RX[0] & ~BIT(j); RX[1] = RX[1] & ~BIT(j)
+}
+
+/* planEnd's writes for session j that was read as holding pools k (the counters move by k, as read). */
+inline endEffects(j, k) {
+  if
+  :: k == K_CAP -> licUsed--; capUsed--
+  :: k == K_ALL -> licUsed--
+  :: k == K_ADM -> srvAdmin = NONE
+  :: else -> skip
+  fi;
+  srvLive--;
+  if :: lock[USER(j)] == j -> lock[USER(j)] = NONE :: else -> skip fi;
+  live[j] = 0; exp[j] = 0; kind[j] = K_NONE; hb[j] = 0;
+  forget(j)
+}
+
+/* End (sign-out, Kill Session, server removal, restriction): condition not ended (and kind as read). */
+inline endTxn(j, k) {
+  if
+  :: live[j] && KIND_AS_READ(j, k) -> printf("  end S%d (%e)\n", j, KIND_NAME(k)); endEffects(j, k); after()
+  :: else -> printf("  end S%d: condition failed (ended or changed)\n", j)
+  fi
+}
+
+/* End as a reclaim: also still expired at the reclaimer's now (m: what was expired then). */
+inline reclaimTxn(j, k, m) {
+  if
+  :: live[j] && STILL_EXPIRED(m, j) && KIND_AS_READ(j, k) ->
+     printf("  reclaim S%d (%e)\n", j, KIND_NAME(k));
+     reclaimOfExpired = exp[j];
+     assert(reclaimOfExpired);                 /* a reclaim ends only an expired session */
+     endEffects(j, k); after()
+  :: else -> printf("  reclaim S%d: condition failed (revived, ended or changed)\n", j)
+  fi
+}
+
+/* planConversion: a seated session of an administrator becomes the administrative connection. */
+inline convertTxn(j, k) {
+  if
+  :: live[j] && KIND_AS_READ(j, k) && srvAdmin == NONE ->
+     licUsed--;
+     if :: k == K_CAP -> capUsed-- :: else -> skip fi;
+     kind[j] = K_ADM; srvAdmin = j; printf("  convert S%d into the administrative connection\n", j); after()
+  :: else -> printf("  convert S%d: condition failed\n", j)
+  fi
+}
+
+inline lowest(m, v) {
+  if
+  :: (m) & 1 -> v = 0
+  :: else ->
+     if
+     :: (m) & 2 -> v = 1
+     :: else -> if :: (m) & 4 -> v = 2 :: else -> v = 3 fi
+     fi
+  fi
+}
+
+/* any one of the sessions in m (the expired holder with the earliest expiresAt: time is abstract) */
+inline choose(m, v) {
+  if
+  :: (m) & 1 -> v = 0
+  :: (m) & 2 -> v = 1
+  :: (m) & 4 -> v = 2
+  :: (m) & 8 -> v = 3
+  fi
+}
+
+
+/* ---- narration for trails (spin -t): printf runs only when a trail is replayed, never in pan ---- */
+inline sayDecision() {
+  if
+  :: pk == P_404 -> skip
+  :: else ->
+     if
+     :: pk == P_JOIN -> printf("C%d decides: join S%d\n", me, pr)
+     :: pk == P_TAKE && pr == NONE -> printf("C%d decides: take a seat (%e)\n", me, (pa == K_CAP -> capped : all))
+     :: pk == P_TAKE -> printf("C%d decides: reclaim S%d, take a seat (%e)\n", me, pr, (pa == K_CAP -> capped : all))
+     :: pk == P_ADMIN -> printf("C%d decides: take the administrative connection, reclaiming mask %d\n", me, pm)
+     :: pk == P_REFUSE -> printf("C%d decides: refuse 409\n", me)
+     fi
+  fi
+}
+
+inline sayPlan() {
+  if
+  :: pk == P_404 -> printf("C%d u%d read: server missing or removing -> 404\n", me, USER(me))
+  :: else ->
+     printf("C%d (u%d) reads: license full=%d, cap full=%d, server live=%d, %e; expired at its now (bit j = S<j>): capped %d, all %d, admin %d\n",
+            me, USER(me), sLicFull, sCapFull, sLive, (lapsedView[me] -> lapsed : licensed), sEc, sEa, sEd);
+     sayDecision()
+  fi
+}
+
+inline sayOutcome() {
+  if
+  :: oc == O_OK && pk == P_REFUSE -> printf("C%d refused 409 seats_exhausted\n", me)
+  :: oc == O_OK && pk == P_JOIN -> printf("C%d joined S%d\n", me, pr)
+  :: oc == O_OK -> printf("C%d write ok: holds S%d (license used=%d cap used=%d server live=%d)\n", me, me, licUsed, capUsed, srvLive)
+  :: oc == O_GONE -> printf("C%d write failed on server: 404\n", me)
+  :: oc == O_LOCK -> printf("C%d write failed on lock: join S%d\n", me, pj)
+  :: oc == O_RECLAIM -> printf("C%d write failed on reclaim (mask %d)\n", me, fm)
+  :: oc == O_TAKEN -> printf("C%d write failed on server: administrative connection taken\n", me)
+  :: oc == O_RESTRICTED -> printf("C%d write failed on server: restricted\n", me)
+  :: oc == O_LICFULL -> printf("C%d write failed on license: full\n", me)
+  :: oc == O_CAPFULL -> printf("C%d write failed on assignment: cap full\n", me)
+  :: oc == O_ENDED -> printf("C%d join failed: S%d ended\n", me, pr)
+  fi
+}
+
+/* ---- the sign-in (functions/use-cases/seat-leasing.ts signIn) ---- */
+
+/* the kind the catalogue read showed for expired holder j (its Expiry item) */
+#define READ_KIND(j) ((sEc & BIT(j)) != 0 -> K_CAP : ((sEa & BIT(j)) != 0 -> K_ALL : K_ADM))
+
+/* functions/store/catalog.ts read: counters, server, and the Expiry items of sessions expired at now */
+inline readCatalogue() {
+  census();
+#ifdef WITNESS
+  if
+  :: !inReq[me] -> inReq[me] = 1; X[me] = liveMask & expMask; lapsedView[me] = (!srvLicValid || srvRestricted)
+  :: else -> lapsedView[me] = (lapsedView[me] || srvRestricted)   /* a re-read keeps the request's now */
+  fi;
+#else
+  X[me] = liveMask & expMask; lapsedView[me] = (!srvLicValid || srvRestricted);   /* a read takes a new now */
+#endif
+  sEc = X[me] & capMask; sEa = X[me] & seatMask & ~capMask; sEd = X[me] & admMask;
+  sLicFull = (licUsed >= SEATS); sCapFull = (capUsed >= CAP); sLive = srvLive;
+  availOf(me);
+  justified[me] = (justified[me] || !av)
+}
+
+/* domain/sign-in.ts decideSignIn, step 5 for one candidate (license, assignment a) */
+inline tryCandidate(a) {
+  if
+  :: !sLicFull && !(a == K_CAP && sCapFull) -> pk = P_TAKE; pa = a                 /* free: take */
+  :: a == K_CAP && sCapFull ->                                                        /* cap full */
+     if :: sEc != 0 -> pk = P_TAKE; pa = a; pm = sEc :: else -> skip fi
+  :: else ->                                                                          /* license full */
+     if :: (sEc | sEa) != 0 -> pk = P_TAKE; pa = a; pm = sEc | sEa :: else -> skip fi
+  fi
+}
+
+/* domain/sign-in.ts decideSignIn: steps 3-6 (steps 1-2 are the 404 before it; never unlicensed here).
+   For a reclaim-and-take it leaves in pm the holders that would free what is full; pickReclaim takes one. */
+inline decideSignIn() {
+  pr = NONE; pa = K_NONE; pm = 0;
+  if
+  :: ((sEc | sEa | sEd) & SAMEPC(me)) != 0 -> pk = P_JOIN; lowest((sEc | sEa | sEd) & SAMEPC(me), pr)
+  :: else ->
+     if
+     :: lapsedView[me] ->
+        if
+        :: ADMIN(me) && sLive == POP(sEc | sEa | sEd) -> pk = P_ADMIN; pm = sEc | sEa | sEd
+        :: else -> pk = P_REFUSE
+        fi
+     :: else ->
+        pk = P_REFUSE;
+        if :: !LICENSE_GONE && HASCAP(me) -> tryCandidate(K_CAP) :: else -> skip fi;
+        if :: !LICENSE_GONE && pk == P_REFUSE && HASALL(me) -> tryCandidate(K_ALL) :: else -> skip fi
+     fi
+  fi
+}
+
+/* domain/seat-write.ts + functions/store/seat-ledger.ts: the grant's one TransactWriteItems */
+inline grantTxn() {
+  oc = O_OK; fm = 0;
+  tm = (pk == P_ADMIN -> pm : (pr != NONE -> BIT(pr) : 0));   /* the sessions this write reclaims */
+#ifndef MUTANT_DELETE_NO_SERVER_COND
+  if :: !srvExists || srvRemoving -> oc = O_GONE :: else -> skip fi;        /* server: exists, not removing */
+#endif
+#ifdef MUTANT_ADMIN_NO_LOCK
+  if :: oc == O_OK && pk != P_ADMIN && lock[USER(me)] != NONE -> oc = O_LOCK; pj = lock[USER(me)]
+#else
+  if :: oc == O_OK && lock[USER(me)] != NONE -> oc = O_LOCK; pj = lock[USER(me)]   /* lock: must not exist */
+#endif
+     :: else -> skip
+  fi;
+  for (hi : 0 .. NC - 1) {                     /* reclaim:<ses>: not ended, still expired at now, as read */
+    if
+    :: (tm & BIT(hi)) != 0 && !(live[hi] && STILL_EXPIRED(X[me], hi) && KIND_AS_READ(hi, READ_KIND(hi))) ->
+       fm = fm | BIT(hi)
+    :: else -> skip
+    fi
+  };
+  if :: oc == O_OK && fm != 0 -> oc = O_RECLAIM :: else -> skip fi;
+  if                                           /* server, for the administrative connection: live = k */
+  :: oc == O_OK && pk == P_ADMIN && (srvLive != POP(tm) || !ADMIN_SLOT_FREE(tm)) -> oc = O_TAKEN
+  :: else -> skip
+  fi;
+#ifndef DOC_NO_RESTRICT_GUARD
+  if :: oc == O_OK && pk == P_TAKE && srvRestricted -> oc = O_RESTRICTED :: else -> skip fi;
+#endif
+  if                                           /* license: +1 (a reclaim on it makes +1 -1: validity only) */
+  :: oc == O_OK && pk == P_TAKE && pr == NONE && !LICENSE_HAS_ROOM -> oc = O_LICFULL
+  :: else -> skip
+  fi;
+  if                                           /* assignment: +1 unless the reclaimed holder was on it */
+  :: oc == O_OK && pk == P_TAKE && pa == K_CAP && !(pr != NONE && READ_KIND(pr) == K_CAP) && !CAP_HAS_ROOM ->
+     oc = O_CAPFULL
+  :: else -> skip
+  fi;
+  if
+  :: oc == O_OK ->
+     for (hi : 0 .. NC - 1) {
+       if
+       :: (tm & BIT(hi)) != 0 ->
+          reclaimOfExpired = exp[hi];
+          assert(reclaimOfExpired);            /* a reclaim ends only an expired session */
+          endEffects(hi, READ_KIND(hi))
+       :: else -> skip
+       fi
+     };
+     assert(!live[me]);                        /* (model) slot me is free: client me signs in only then */
+     live[me] = 1; exp[me] = 0; hb[me] = 1; srvLive++;
+     if
+     :: pk == P_ADMIN -> kind[me] = K_ADM; srvAdmin = me
+     :: else ->
+        kind[me] = pa; licUsed++;
+        if :: pa == K_CAP -> capUsed++ :: else -> skip fi
+     fi;
+#ifdef MUTANT_ADMIN_NO_LOCK
+     if :: pk != P_ADMIN -> lock[USER(me)] = me :: else -> skip fi;
+#else
+     lock[USER(me)] = me;
+#endif
+     after()
+  :: else -> skip
+  fi;
+  tm = 0
+}
+
+/* the join (and a sign-in that finds the lock): revive the session as a heartbeat does */
+inline joinTxn() {
+  if
+  :: live[pr] -> exp[pr] = 0; hb[pr] = 1; forget(pr); oc = O_OK; after()
+  :: else -> oc = O_ENDED
+  fi
+}
+
+/* the refusal: the denial, with a ConditionCheck that the user's lock does not exist (join beats refusal) */
+inline refuseTxn() {
+  if
+  :: lock[USER(me)] != NONE -> oc = O_LOCK; pj = lock[USER(me)]
+  :: else ->
+     oc = O_OK;
+     assert(justified[me])                     /* no refusal while a pool it could use had an expired holder */
+  fi
+}
+
+#ifdef DOC_DECIDE_AGAIN
+/* the doc: decide again from the same snapshot plus what the outcome taught */
+inline teach() {
+  if
+  :: oc == O_RECLAIM -> sEc = sEc & ~fm; sEa = sEa & ~fm; sEd = sEd & ~fm
+  :: oc == O_ENDED -> sEc = sEc & ~BIT(pr); sEa = sEa & ~BIT(pr); sEd = sEd & ~BIT(pr)
+  :: oc == O_LICFULL -> sLicGone = 1           /* "that license is full (decide again without it)" */
+  :: oc == O_CAPFULL -> sCapFull = 1           /* "that cap is full" */
+  :: else -> skip
+  fi
+}
+#endif
+
+/* the plan's write needs the snapshot only for what it reclaims (and, in the doc's decide-again, for the
+   next decision): the rest is cleared so equal states are stored once */
+inline normalize() {
+  tm = (pk == P_ADMIN -> pm : (pr != NONE && pk == P_TAKE -> BIT(pr) : 0));
+#ifndef DOC_DECIDE_AGAIN
+  sEc = sEc & tm; sEa = sEa & tm; sEd = sEd & tm; sLive = 0;
+#ifndef MUTANT_READ_THEN_WRITE
+  sLicFull = 0; sCapFull = 0;
+#endif
+#endif
+#ifndef WITNESS
+  /* without the witness the write needs, of the ghosts, only which reclaim targets are still expired at
+     this read's now, and (for a refusal) whether the read left nothing to take */
+  X[me] = X[me] & tm; lapsedView[me] = 0; justified[me] = (justified[me] && pk == P_REFUSE);
+#endif
+  tm = 0
+}
+
+/* what a write taught is not kept when the sign-in reads again */
+inline forgetPlan() {
+  pk = P_NONE; pa = 0; pm = 0; oc = 0; fm = 0; pr = NONE; pj = NONE;
+  sEc = 0; sEa = 0; sEd = 0; sLive = 0; sLicFull = 0; sCapFull = 0;
+#ifndef WITNESS
+  X[me] = 0; justified[me] = 0
+#endif
+}
+
+/* the answer: the request is over */
+inline answer() {
+  inReq[me] = 0; X[me] = 0; justified[me] = 0; lapsedView[me] = 0;
+  pk = P_NONE; pa = 0; pm = 0; oc = 0; fm = 0; pr = NONE; pj = NONE;
+  sEc = 0; sEa = 0; sEd = 0; sLive = 0; sLicFull = 0; sCapFull = 0;
+#ifdef DOC_DECIDE_AGAIN
+  sLicGone = 0
+#endif
+}
+
+/* the expired holder with the earliest expiresAt (then sessionId): time is abstract, so any of them */
+inline pickReclaim() {
+  if
+  :: pk == P_TAKE && pm != 0 -> choose(pm, pr); pm = 0
+  :: else -> skip
+  fi
+}
+
+/* the catalogue read (404 when the server is missing or removing), then decideSignIn on it */
+inline readAndDecide() {
+  if
+  :: srvExists && !srvRemoving ->
+     d_step { readCatalogue(); decideSignIn() };
+     pickReclaim();
+     d_step { sayPlan(); normalize() }
+  :: else -> printf("C%d read: server missing or removing -> 404\n", me); answer(); goto end_idle
+  fi
+}
+
+proctype Client(byte me) {
+  byte pk, pa, pm, oc, fm, tm;
+  byte pr = NONE;
+  byte pj = NONE;
+  byte sEc, sEa, sEd, sLive; /* the catalogue read: expired holders by pool, the server's live counter */
+  bit  sLicFull, sCapFull;
+#ifdef DOC_DECIDE_AGAIN
+  bit  sLicGone;
+#endif
+
+  /* sign in (POST /v1/servers/{id}/sessions) when the session it made last has ended (another client of
+     the same user + PC may still sign in and join it); a 404 leaves the client idle */
+end_idle:
+  atomic { srvExists && !srvRemoving && !live[me] -> readAndDecide() };
+write:
+  atomic {                   /* the one write of this decision, and what its outcome teaches */
+    d_step {
+      if
+      :: pk == P_JOIN -> joinTxn()
+      :: pk == P_TAKE || pk == P_ADMIN -> grantTxn()
+      :: pk == P_REFUSE -> refuseTxn()
+      fi;
+      sayOutcome();
+      if                                       /* join the lock's session (its own write, at once) */
+      :: oc == O_LOCK -> pk = P_JOIN; pr = pj; pj = NONE; joinTxn(); sayOutcome()
+      :: else -> skip
+      fi
+    };
+    if
+    :: oc == O_OK || oc == O_GONE -> answer(); goto end_idle
+    :: else ->
+#ifdef DOC_DECIDE_AGAIN
+       if                                      /* the doc: decide again from the same snapshot */
+       :: oc == O_TAKEN -> pk = P_REFUSE       /* "for the administrative connection, taken" */
+       :: else -> teach(); decideSignIn(); pickReclaim(); printf("C%d decides again from the same snapshot, less what the write taught\n", me); sayDecision()
+       fi;
+       goto write
+#else
+#ifdef DOC_TAKEN_REFUSES
+       if :: oc == O_TAKEN -> pk = P_REFUSE; goto write :: else -> skip fi;   /* the doc: taken -> 409 */
+#endif
+       forgetPlan();
+       goto reread                             /* decide again from a fresh read */
+#endif
+    fi
+  };
+reread:
+  atomic { readAndDecide(); goto write }
+}
+
+/* ---- the clients' side of a live session: heartbeats and crashes. hb[j]: some client still heartbeats
+   session j (it signed in or joined it and has not crashed). A sign-out (DELETE /v1/sessions/{id} by the
+   session's server) is the same read-and-end as Kill Session, so the dashboard's Kill stands for both. ---- */
+#define HB(j) \
+  :: d_step { live[j] && hb[j] && exp[j] -> printf("heartbeat S%d (revives it)\n", j); exp[j] = 0; forget(j); after() } \
+  :: d_step { live[j] && hb[j] -> hb[j] = 0; printf("the clients of S%d crash (no more heartbeats)\n", j) }
+
+active proctype Users() {
+end_users:
+  do
+  HB(0)
+  HB(1)
+  HB(2)
+  HB(3)
+  od
+}
+
+/* ---- the hourly check (functions/jobs/hourly-check/*): two runners, one lease ---- */
+
+/* sessions due at the run's `at` (the due index); the lease is given back when there are none */
+inline dueRead() {
+  census();
+#ifdef MUTANT_NO_DUE_RECLAIM
+  RX[me - 1] = 0;                    /* the hourly check forgets step 2 */
+#else
+  RX[me - 1] = liveMask & expMask;
+#endif
+  printf("R%d reads due sessions: mask %d\n", me, RX[me - 1])
+}
+
+inline release() {                 /* conditioned on still owning it */
+  if
+  :: leaseOwner == me -> leaseOwner = 0; printf("R%d gives back the lease\n", me)
+#ifdef LEASE_EXPIRY
+     ; leaseExp = 0
+#endif
+  :: else -> skip
+  fi
+}
+
+proctype Runner(byte me) {   /* me = 1, 2 */
+  byte j = NONE, k, rs;
+end_wait:
+  atomic {                   /* lease: a conditional write; a run that finds it held answers 503 busy */
+    LEASE_FREE -> leaseOwner = me; printf("R%d takes the lease\n", me);
+#ifdef LEASE_EXPIRY
+    leaseExp = 0;
+#endif
+    if
+    :: licDue ->             /* step 1, licenses due: the Server license expired, the server lapses */
+#ifndef DOC_NO_RESTRICT_GUARD
+       srvRestricted = 1; printf("R%d: server restricted\n", me);
+#endif
+       /* read the server's sessions: the earliest-started live session of an administrator */
+       if
+       :: srvAdmin == NONE && live[0] && (kind[0] == K_CAP || kind[0] == K_ALL) -> j = 0
+       :: srvAdmin == NONE && live[1] && (kind[1] == K_CAP || kind[1] == K_ALL) -> j = 1
+       :: srvAdmin == NONE && live[2] && (kind[2] == K_CAP || kind[2] == K_ALL) -> j = 2
+       :: else -> j = NONE
+       fi;
+       if :: j != NONE -> k = kind[j] :: else -> skip fi;
+       goto lapse
+    :: else -> d_step { dueRead() }; goto due
+    fi
+  };
+lapse:
+  atomic {                   /* planConversion, then read the sessions to end */
+    true;
+    d_step {
+      if :: j != NONE -> printf("R%d (hourly check)\n", me); convertTxn(j, k) :: else -> skip fi;
+      j = NONE; k = 0;
+      census(); rs = liveMask & ~(srvAdmin == NONE -> 0 : BIT(srvAdmin))
+    }
+  };
+  do
+  :: atomic {                /* every other live session ends (server_restricted) */
+       rs != 0 -> lowest(rs, j); rs = rs & ~BIT(j);
+       d_step { printf("R%d restricts the lapsed server\n", me); endTxn(j, kind[j]); j = NONE }
+     }
+  :: atomic {                /* the license counted expired once; step 2 */
+       rs == 0 -> d_step { licDue = 0; restrictDone = 1; printf("R%d: lapse done\n", me); dueRead() };
+       goto due
+     }
+  od;
+due:
+  do
+  :: atomic {                /* step 2, sessions due: each ends if still expired at `at` */
+       RX[me - 1] != 0 ->
+       d_step {
+         lowest(RX[me - 1], j);
+         printf("R%d (hourly check)\n", me); reclaimTxn(j, kind[j], RX[me - 1]);
+         RX[me - 1] = RX[me - 1] & ~BIT(j); j = NONE
+       };
+       if :: RX[me - 1] == 0 -> release(); goto end_wait :: else -> skip fi
+     }
+  :: atomic { RX[me - 1] == 0 -> release(); goto end_wait }   /* (step 3, rollups, writes no seat) */
+  od
+}
+
+/* ---- the dashboard: Kill Session and DELETE /v1/servers/{id} ---- */
+#define ANY_LIVE (live[0] || live[1] || live[2] || live[3])
+inline pickLive(v) {
+  if :: live[0] -> v = 0 :: live[1] -> v = 1 :: live[2] -> v = 2 :: live[3] -> v = 3 fi
+}
+
+#ifdef NO_DASHBOARD
+proctype Dashboard() {       /* not started: the liveness search leaves Kill and removal out (README) */
+#else
+active proctype Dashboard() {
+#endif
+  byte j = NONE;
+end_dash:
+  do
+  :: atomic {                /* Kill Session: read the session and end it */
+       ANY_LIVE -> pickLive(j); d_step { printf("dashboard: Kill Session (or its server signs it out)\n"); endTxn(j, kind[j]); j = NONE }
+     }
+  :: atomic { srvExists && !srvRemoving -> srvRemoving = 1; printf("dashboard: server removing\n"); break }
+  od;
+end_removing:
+  do
+  :: atomic {                /* delete the server, conditioned on live = 0 */
+       srvLive == 0 -> d_step { srvExists = 0; srvRemoving = 0; printf("dashboard: server deleted\n"); after() };
+       goto end_removed
+     }
+  :: atomic {                /* the sessions-of-server index: end a live one (server_removed) */
+       srvLive != 0 && ANY_LIVE -> pickLive(j); d_step { printf("dashboard: removal ends a session\n"); endTxn(j, kind[j]); j = NONE }
+     }
+  od;
+end_removed:
+  skip
+}
+
+/* ---- time: a live session expires (nobody heartbeats it in time); the Server license expires ---- */
+active proctype Time() {
+end_time:
+  do
+  :: d_step { live[0] && !exp[0] -> exp[0] = 1; printf("time: S0 expired\n") }
+  :: d_step { live[1] && !exp[1] -> exp[1] = 1; printf("time: S1 expired\n") }
+  :: d_step { live[2] && !exp[2] -> exp[2] = 1; printf("time: S2 expired\n") }
+  :: d_step { live[3] && !exp[3] -> exp[3] = 1; printf("time: S3 expired\n") }
+  :: d_step { srvLicValid -> srvLicValid = 0; licDue = 1; printf("time: the Server license expired\n") }
+#ifdef LEASE_EXPIRY
+  :: d_step { leaseOwner != 0 && !leaseExp -> leaseExp = 1; printf("time: the hourly lease expired\n") }
+#endif
+  od
+}
+
+init {
+  atomic {
+    run Client(0); run Client(1); run Client(2); run Client(3);
+    run Runner(1); run Runner(2)
+  }
+}
+
+/* liveness, under weak fairness (pan -a -f): every expired session eventually ends (or is revived) */
+#define E0 (live[0] && exp[0])
+#define E1 (live[1] && exp[1])
+#define E2 (live[2] && exp[2])
+#define E3 (live[3] && exp[3])
+ltl expired_sessions_end { [] ((E0 -> <> !E0) && (E1 -> <> !E1) && (E2 -> <> !E2) && (E3 -> <> !E3)) }
