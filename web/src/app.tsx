@@ -12,6 +12,8 @@ import { lazyView } from './views/lazy.js';
 import { LicenseView } from './views/license.js';
 import { LicensesView } from './views/licenses.js';
 import { RolesView } from './views/roles.js';
+import { ServerView } from './views/server.js';
+import { ServersView } from './views/servers.js';
 import { SettingsView } from './views/settings.js';
 import { SignInView } from './views/sign-in.js';
 
@@ -19,6 +21,8 @@ import { SignInView } from './views/sign-in.js';
 const VIEWS: Record<PageId, ComponentType<PageProps>> = {
   licenses: LicensesView,
   license: LicenseView,
+  servers: ServersView,
+  server: ServerView,
   roles: RolesView,
   reports: lazyView('the reports page', () =>
     import('./views/reports.js').then((module) => module.ReportsView),

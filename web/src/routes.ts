@@ -5,6 +5,8 @@
 export const PAGES = {
   licenses: { path: 'licenses', title: 'Licenses', tab: 'Licenses', admin: false },
   license: { path: 'license/:licenseId', title: 'License', tab: null, admin: false, section: 'licenses' },
+  servers: { path: 'servers', title: 'Servers', tab: 'Servers', admin: true },
+  server: { path: 'server/:serverId', title: 'Server', tab: null, admin: true, section: 'servers' },
   roles: { path: 'roles', title: 'Roles', tab: 'Roles', admin: true },
   reports: { path: 'reports', title: 'Reports', tab: 'Reports', admin: true },
   settings: { path: 'settings', title: 'Settings', tab: 'Settings', admin: true },
