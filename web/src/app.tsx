@@ -8,6 +8,8 @@ import { hrefOf, PAGES, type PageId, parseHash, type Route, tabOf, tabsFor } fro
 import { clearSession, loadSession, type Session, saveSession } from './session.js';
 import type { CognitoConfig } from './sign-in.js';
 import type { Notice, PageProps } from './ui.js';
+import { AllSessionsView } from './views/all-sessions.js';
+import { AuditView } from './views/audit.js';
 import { lazyView } from './views/lazy.js';
 import { LicenseView } from './views/license.js';
 import { LicensesView } from './views/licenses.js';
@@ -16,6 +18,7 @@ import { ServerView } from './views/server.js';
 import { ServersView } from './views/servers.js';
 import { SettingsView } from './views/settings.js';
 import { SignInView } from './views/sign-in.js';
+import { UsersView } from './views/users.js';
 
 /** Every page's view; the compiler asks for one per entry of PAGES. The chart's page loads on demand. */
 const VIEWS: Record<PageId, ComponentType<PageProps>> = {
@@ -23,10 +26,13 @@ const VIEWS: Record<PageId, ComponentType<PageProps>> = {
   license: LicenseView,
   servers: ServersView,
   server: ServerView,
+  sessions: AllSessionsView,
+  users: UsersView,
   roles: RolesView,
   reports: lazyView('the reports page', () =>
     import('./views/reports.js').then((module) => module.ReportsView),
   ),
+  audit: AuditView,
   settings: SettingsView,
 };
 
