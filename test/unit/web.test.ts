@@ -529,9 +529,22 @@ describe('routes', () => {
   });
 
   it('shows tabs only for pages that exist and the user may open', () => {
-    expect(tabsFor(true).map((tab) => tab.label)).toEqual(['Licenses', 'Roles', 'Reports', 'Settings']);
+    expect(tabsFor(true).map((tab) => tab.label)).toEqual([
+      'Licenses',
+      'Servers',
+      'Sessions',
+      'Users',
+      'Roles',
+      'Reports',
+      'Audit',
+      'Settings',
+    ]);
     expect(tabsFor(false).map((tab) => tab.label)).toEqual(['Licenses']);
     expect(tabOf('license')).toBe('licenses');
+    expect(tabOf('server')).toBe('servers');
+    expect(parseHash('#server/srv_abc', true)).toEqual({ page: 'server', params: { serverId: 'srv_abc' } });
+    for (const page of ['#servers', '#server/srv_abc', '#sessions', '#users', '#audit'])
+      expect(parseHash(page, false)).toEqual({ page: 'licenses', params: {} });
     for (const spec of Object.values(PAGES)) expect(spec.tab === null || spec.tab.length > 0).toBe(true);
   });
 });
