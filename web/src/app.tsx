@@ -8,31 +8,35 @@ import { hrefOf, PAGES, type PageId, parseHash, type Route, tabOf, tabsFor } fro
 import { clearSession, loadSession, type Session, saveSession } from './session.js';
 import type { CognitoConfig } from './sign-in.js';
 import type { Notice, PageProps } from './ui.js';
-import { AllSessionsView } from './views/all-sessions.js';
-import { AuditView } from './views/audit.js';
 import { lazyView } from './views/lazy.js';
 import { LicenseView } from './views/license.js';
 import { LicensesView } from './views/licenses.js';
 import { RolesView } from './views/roles.js';
-import { ServerView } from './views/server.js';
-import { ServersView } from './views/servers.js';
 import { SettingsView } from './views/settings.js';
 import { SignInView } from './views/sign-in.js';
-import { UsersView } from './views/users.js';
 
-/** Every page's view; the compiler asks for one per entry of PAGES. The chart's page loads on demand. */
+/** An administration page, from the chunk that holds them all (views/admin.ts), loaded when first opened. */
+const adminView = (
+  what: string,
+  pick: (module: typeof import('./views/admin.js')) => ComponentType<PageProps>,
+) => lazyView(what, () => import('./views/admin.js').then(pick));
+
+/**
+ * Every page's view; the compiler asks for one per entry of PAGES. The chart's page and the administration pages
+ * load on demand, so the first page (Licenses) carries neither uPlot nor them.
+ */
 const VIEWS: Record<PageId, ComponentType<PageProps>> = {
   licenses: LicensesView,
   license: LicenseView,
-  servers: ServersView,
-  server: ServerView,
-  sessions: AllSessionsView,
-  users: UsersView,
+  servers: adminView('the servers page', (module) => module.ServersView),
+  server: adminView('the server’s page', (module) => module.ServerView),
+  sessions: adminView('the sessions page', (module) => module.AllSessionsView),
+  users: adminView('the users page', (module) => module.UsersView),
   roles: RolesView,
   reports: lazyView('the reports page', () =>
     import('./views/reports.js').then((module) => module.ReportsView),
   ),
-  audit: AuditView,
+  audit: adminView('the audit log', (module) => module.AuditView),
   settings: SettingsView,
 };
 
