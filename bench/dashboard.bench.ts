@@ -46,7 +46,10 @@ function initialScripts(site: Site): Set<string> {
 function printSizes(site: Site): void {
   const initial = initialScripts(site);
   const rows: [string, ReturnType<typeof sizes>][] = [
-    ['JavaScript, first page (app.js + the shared chunks it imports)', sizes(site, (path) => initial.has(path))],
+    [
+      'JavaScript, first page (app.js + the shared chunks it imports)',
+      sizes(site, (path) => initial.has(path)),
+    ],
     [
       'JavaScript, loaded with Reports (uPlot, the chart)',
       sizes(site, (path) => path.startsWith('/chunks/reports-')),

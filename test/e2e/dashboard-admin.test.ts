@@ -110,7 +110,7 @@ describe('dashboard: servers', () => {
     await expect(page.evaluate('document.activeElement?.tagName')).resolves.toBe('H1');
     newServerId = decodeURIComponent(String(await page.evaluate('location.hash')).split('/')[1] ?? '');
     await expect(factOf(page, 'State').textContent()).resolves.toBe('Unlicensed');
-    await expect(factOf(page, 'Server license held').textContent()).resolves.toBe('None');
+    await expect(factOf(page, 'Server licenses held').textContent()).resolves.toBe('None');
 
     // From cloud: the seed's window, filtered by Product Name and Show valid only; Escape closes it.
     const fromCloud = page.getByRole('button', { name: 'From cloud' });
@@ -154,7 +154,7 @@ describe('dashboard: servers', () => {
       .locator('li');
     await expect(added.count()).resolves.toBe(2);
     await expect.poll(() => factOf(page, 'State').textContent()).toBe('Licensed');
-    await expect(factOf(page, 'Server license held').textContent()).resolves.toBe(label(licenses.serverA));
+    await expect(factOf(page, 'Server licenses held').textContent()).resolves.toBe(label(licenses.serverA));
     const fileName = `Altium Nexus Server License ${licenses.serverA.activationCode} R10 Primary.alf`;
     const [download] = await Promise.all([
       page.waitForEvent('download'),
@@ -196,7 +196,7 @@ describe('dashboard: servers', () => {
         `Imported “${activation.body.fileName}”: ${NEW_HOST} now holds ${label(licenses.serverB)}. Sign out of the NEXUS server and in again to enable it.`,
       );
     await expect
-      .poll(() => factOf(page, 'Server license held').locator('li').allTextContents())
+      .poll(() => factOf(page, 'Server licenses held').locator('li').allTextContents())
       .toEqual(expect.arrayContaining([label(licenses.serverA), label(licenses.serverB)]));
     await expect(page.getByRole('alert').count()).resolves.toBe(0);
     await checkPage(page, 'server-imported');

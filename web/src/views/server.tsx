@@ -172,7 +172,7 @@ export function ServerView({ api, params, notify, setHeading, go }: PageProps) {
           <dd>{formatTime(server.createdAt)}</dd>
         </div>
         <div>
-          <dt>Server license held</dt>
+          <dt>Server licenses held</dt>
           <dd>
             <NamedList names={names(status.serverLicenseIds)} empty="None" />
           </dd>
