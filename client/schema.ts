@@ -2562,7 +2562,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["SeatsExhausted"];
             431: components["responses"]["HeaderTooLarge"];
             503: components["responses"]["Busy"];
         };

@@ -541,7 +541,7 @@ export const routes = {
     bodyType: 'none',
     params: s.sessionParams,
     success: { status: 200, schema: s.heartbeatResponse },
-    errors: ['seats_exhausted', 'busy'],
+    errors: ['busy'],
   }),
   endSession: route({
     method: 'DELETE',

@@ -501,7 +501,8 @@ describe('dashboard: roles, reports and settings', () => {
     await page.getByRole('link', { name: 'Settings' }).click();
     const box = page.getByLabel('Automatically create assignment for All Users');
     await expect.poll(() => box.isChecked()).toBe(true);
-    await expect(page.getByLabel('Session timeout (minutes)').inputValue()).resolves.toBe('10');
+    // The form fills in when the settings arrive: wait for the value rather than read it once.
+    await expect.poll(() => page.getByLabel('Session timeout (minutes)').inputValue()).toBe('10');
     await page.getByLabel('Session timeout (minutes)').fill('0');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await expect

@@ -1,6 +1,6 @@
 // Settings (the seed's Admin - Settings - License manager): the All Users assignment of new CALs and how long a
 // session lives past its last heartbeat.
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { ok } from '../../../client/index.js';
 import { errorText } from '../messages.js';
 import { ErrorText, Loading, onSubmit, type PageProps, useLoad, whileBusy } from '../ui.js';
@@ -8,19 +8,25 @@ import { ErrorText, Loading, onSubmit, type PageProps, useLoad, whileBusy } from
 const MIN_TIMEOUT = 1;
 const MAX_TIMEOUT = 1440;
 
-/** The Settings page. */
-export function SettingsView({ api, notify }: PageProps) {
-  const [loaded] = useLoad(() => ok(api.GET('/v1/settings/license-manager')), [api]);
-  const [autoAssign, setAutoAssign] = useState(true);
-  const [timeout, setTimeoutText] = useState('');
+/** The Settings page: loads the settings, then shows their form (never an empty one while they arrive). */
+export function SettingsView(props: PageProps) {
+  const [loaded] = useLoad(() => ok(props.api.GET('/v1/settings/license-manager')), [props.api]);
+  if (loaded.state === 'loading') return <Loading what="settings" />;
+  if (loaded.state === 'error')
+    return <ErrorText text={`The settings could not be loaded. ${errorText(loaded.error)}`} />;
+  return <SettingsForm {...props} saved={loaded.data} />;
+}
+
+/** The form, starting from the settings as saved. */
+function SettingsForm({
+  api,
+  notify,
+  saved: initial,
+}: PageProps & { saved: { autoAssignAllUsers: boolean; sessionTimeoutMinutes: number } }) {
+  const [autoAssign, setAutoAssign] = useState(initial.autoAssignAllUsers);
+  const [timeout, setTimeoutText] = useState(String(initial.sessionTimeoutMinutes));
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-
-  useEffect(() => {
-    if (loaded.state !== 'ready') return;
-    setAutoAssign(loaded.data.autoAssignAllUsers);
-    setTimeoutText(String(loaded.data.sessionTimeoutMinutes));
-  }, [loaded]);
 
   const save = async () => {
     const minutes = Number(timeout);
@@ -50,9 +56,6 @@ export function SettingsView({ api, notify }: PageProps) {
     }
   };
 
-  if (loaded.state === 'loading') return <Loading what="settings" />;
-  if (loaded.state === 'error')
-    return <ErrorText text={`The settings could not be loaded. ${errorText(loaded.error)}`} />;
   return (
     <form class="card narrow" noValidate onSubmit={onSubmit(save)} aria-label="License manager settings">
       <h2>License manager</h2>
