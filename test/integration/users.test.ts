@@ -347,10 +347,16 @@ describe('the last enabled administrator (409 last_admin)', () => {
             : deleteUser(acme.admin.token, other.userId),
         ]);
         const won = [a, b].filter((res) => res.status === 200 || res.status === 204);
-        const lost = [a, b].filter((res) => res.status === 409);
         expect(won, `${a.text} / ${b.text}`).toHaveLength(1);
-        expect(lost).toHaveLength(1);
-        expect(lost[0]?.body.error.code).toBe('last_admin');
+        if (won[0] === a && b.status === 403) {
+          // The caller demoted or disabled themself before the other request read who is calling: it is no
+          // longer an administrator's request (the edge reads the caller per request), so 403, not a race lost.
+          expect(b.body.error.code).toBe('forbidden');
+        } else {
+          const lost = [a, b].filter((res) => res.status === 409);
+          expect(lost, `${a.text} / ${b.text}`).toHaveLength(1);
+          expect(lost[0]?.body.error.code).toBe('last_admin');
+        }
         // Exactly one enabled administrator is left, whichever won.
         const operator = await portal.operatorToken();
         const users = (await portal.call('GET', `/v1/accounts/${acme.accountId}/users`, { token: operator }))
