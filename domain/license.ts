@@ -1,10 +1,26 @@
 // Licenses: issuing, calendar-month terms, status at a given time, renewal and activation codes.
-import { LicenseExpiredError } from './errors.js';
+import { InvalidRequestError, LicenseExpiredError } from './errors.js';
 import { type LicenseKind, kindOf, type Product } from './products.js';
 import { addCalendarMonths } from './time.js';
 
 export const DEFAULT_TERM_MONTHS = 12;
 export const MAX_TERM_MONTHS = 120;
+/**
+ * The earliest `validFrom` (the Unix epoch) and the latest `validUntil` (the last millisecond of year 9999) of a
+ * license: ISO-8601 times with four-digit years, as every .alf line and date-time field holds them (API.md
+ * "Times are ISO-8601 UTC strings"). Outside them, issuing or renewing answers 400 invalid_request.
+ */
+export const EARLIEST_VALID_FROM = '1970-01-01T00:00:00.000Z';
+export const LATEST_VALID_UNTIL = '9999-12-31T23:59:59.999Z';
+
+/** InvalidRequestError when a term would end after LATEST_VALID_UNTIL; `what` says what would. */
+function withinLatest(validUntil: Date, what: string): string {
+  if (validUntil.getTime() > Date.parse(LATEST_VALID_UNTIL))
+    throw new InvalidRequestError(
+      `${what} would end after 9999-12-31, the last day a license file can state; choose a shorter term.`,
+    );
+  return validUntil.toISOString();
+}
 
 export type LicenseStatus = 'valid' | 'expired' | 'not_yet_valid';
 
@@ -31,9 +47,20 @@ export interface IssueLicenseInput {
   termMonths?: number;
 }
 
+/**
+ * A new license of `input.termMonths` (default 12) calendar months from `input.validFrom` (default `now`), with
+ * nothing used (API.md "POST /v1/accounts/{accountId}/licenses"). InvalidRequestError when validFrom is before
+ * 1970 or the term would end after 9999 (EARLIEST_VALID_FROM, LATEST_VALID_UNTIL).
+ */
 export function issueLicense(input: IssueLicenseInput, now: Date): License {
   const validFrom = input.validFrom ? new Date(input.validFrom) : now;
-  const validUntil = addCalendarMonths(validFrom, input.termMonths ?? DEFAULT_TERM_MONTHS);
+  if (validFrom.getTime() < Date.parse(EARLIEST_VALID_FROM))
+    throw new InvalidRequestError('validFrom must be 1970-01-01T00:00:00Z or later.');
+  const termMonths = input.termMonths ?? DEFAULT_TERM_MONTHS;
+  const validUntil = withinLatest(
+    addCalendarMonths(validFrom, termMonths),
+    `A license of ${termMonths} months from ${validFrom.toISOString()}`,
+  );
   return {
     licenseId: input.licenseId,
     accountId: input.accountId,
@@ -43,7 +70,7 @@ export function issueLicense(input: IssueLicenseInput, now: Date): License {
     used: 0,
     activationCode: input.activationCode,
     validFrom: validFrom.toISOString(),
-    validUntil: validUntil.toISOString(),
+    validUntil,
   };
 }
 
@@ -59,7 +86,10 @@ export function isValidAt(license: Pick<License, 'validFrom' | 'validUntil'>, no
   return licenseStatus(license, now) === 'valid';
 }
 
-/** A renewal extends the same license from its validUntil, or from now if that has already passed. */
+/**
+ * A renewal extends the same license from its validUntil, or from now if that has already passed (API.md
+ * "renewals"): the new validUntil, an ISO time. InvalidRequestError when it would end after 9999.
+ */
 export function renewedValidUntil(
   license: Pick<License, 'validUntil'>,
   termMonths: number,
@@ -67,7 +97,7 @@ export function renewedValidUntil(
 ): string {
   const end = new Date(license.validUntil);
   const base = end.getTime() > now.getTime() ? end : now;
-  return addCalendarMonths(base, termMonths).toISOString();
+  return withinLatest(addCalendarMonths(base, termMonths), `Renewed by ${termMonths} months, the license`);
 }
 
 /** Crockford base32 without I, L, O, U: easy to read aloud and type from a printed file. */

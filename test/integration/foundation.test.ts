@@ -98,6 +98,25 @@ describe('back office', () => {
     expect(yearly.status).toBe('valid');
   });
 
+  it('refuses terms a license file cannot state (before 1970, past 9999) with 400, issuing nothing', async () => {
+    const operator = await portal.operatorToken();
+    const before = await portal.call('GET', `/v1/accounts/${acme.accountId}/audit?action=license.issued`, {
+      token: operator,
+    });
+    for (const validFrom of ['0001-01-01T00:00:00Z', '9999-12-31T00:00:00Z']) {
+      const res = await portal.call('POST', `/v1/accounts/${acme.accountId}/licenses`, {
+        token: operator,
+        body: { product: 'Altium NEXUS Server CAL', seats: 1, validFrom },
+      });
+      expect(res.status, res.text).toBe(400);
+      expect(res.body.error.code).toBe('invalid_request');
+    }
+    const after = await portal.call('GET', `/v1/accounts/${acme.accountId}/audit?action=license.issued`, {
+      token: operator,
+    });
+    expect(after.body.events).toHaveLength(before.body.events.length);
+  });
+
   it('renews a license from its end, or from now once it has passed, keeping id and code', async () => {
     const token = await portal.operatorToken();
     const live = await portal.issueLicense(acme.accountId, 'Altium NEXUS', 2, {

@@ -18,6 +18,9 @@ describe('addCalendarMonths', () => {
     ['2026-11-28T02:00:00.000Z', 12, '2027-11-28T02:00:00.000Z'],
     ['2026-12-15T00:00:00.000Z', 1, '2027-01-15T00:00:00.000Z'],
     ['2026-05-31T23:59:59.999Z', 13, '2027-06-30T23:59:59.999Z'],
+    // Years below 100 stay themselves (Date.UTC alone reads them as 1900-1999).
+    ['0001-01-31T00:00:00.000Z', 1, '0001-02-28T00:00:00.000Z'],
+    ['0099-12-15T00:00:00.000Z', 1, '0100-01-15T00:00:00.000Z'],
   ])('%s + %i months = %s', (from, months, expected) => {
     expect(addCalendarMonths(new Date(from), months).toISOString()).toBe(expected);
   });
@@ -25,7 +28,11 @@ describe('addCalendarMonths', () => {
   it('always lands in the target calendar month and never on a later day of the month', () => {
     fc.assert(
       fc.property(
-        fc.date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }),
+        fc.date({
+          min: new Date('0000-01-01T00:00:00Z'),
+          max: new Date('9989-12-31T00:00:00Z'),
+          noInvalidDate: true,
+        }),
         fc.integer({ min: 1, max: 120 }),
         (from, months) => {
           const to = addCalendarMonths(from, months);
@@ -71,6 +78,43 @@ describe('license status', () => {
     );
     expect(renewedValidUntil({ validUntil: '2026-01-31T00:00:00.000Z' }, 1, now)).toBe(
       '2026-07-01T00:00:00.000Z',
+    );
+  });
+});
+
+describe('license terms a license file can state (years 1970 to 9999)', () => {
+  const input = {
+    licenseId: 'l',
+    accountId: 'a',
+    product: 'Altium NEXUS Server CAL' as const,
+    seats: 1,
+    activationCode: 'c',
+  };
+  const now = new Date('2026-11-30T00:00:00.000Z');
+
+  it('refuses a validFrom before 1970 or a term that would end after 9999 with 400 invalid_request', () => {
+    for (const validFrom of ['0001-01-01T00:00:00Z', '1969-12-31T23:59:59.999Z']) {
+      expect(() => issueLicense({ ...input, validFrom }, now)).toThrow(
+        expect.objectContaining({ code: 'invalid_request', message: expect.stringContaining('1970') }),
+      );
+    }
+    expect(() => issueLicense({ ...input, validFrom: '9999-12-31T00:00:00Z' }, now)).toThrow(
+      expect.objectContaining({ code: 'invalid_request', message: expect.stringContaining('9999-12-31') }),
+    );
+    expect(() => renewedValidUntil({ validUntil: '9999-06-30T00:00:00.000Z' }, 12, now)).toThrow(
+      expect.objectContaining({ code: 'invalid_request' }),
+    );
+  });
+
+  it('issues and renews up to the last day of 9999, and from 1970 on', () => {
+    expect(issueLicense({ ...input, validFrom: '1970-01-01T00:00:00Z' }, now).validUntil).toBe(
+      '1971-01-01T00:00:00.000Z',
+    );
+    expect(issueLicense({ ...input, validFrom: '9998-12-31T00:00:00Z' }, now).validUntil).toBe(
+      '9999-12-31T00:00:00.000Z',
+    );
+    expect(renewedValidUntil({ validUntil: '9999-11-30T00:00:00.000Z' }, 1, now)).toBe(
+      '9999-12-30T00:00:00.000Z',
     );
   });
 });
