@@ -11,7 +11,6 @@ import { keySource, signer } from '../signing/index.js';
 import { type IssuedFile, issueAlf } from '../signing/issue.js';
 import type { TableContext } from '../store/client.js';
 import { tableContext } from '../store/client.js';
-import { createCredentialStore } from '../store/credentials.js';
 import { newId } from '../store/ids.js';
 import { createLicenseStore } from '../store/licenses.js';
 import { pageRequest } from '../store/paging.js';
@@ -22,7 +21,7 @@ import {
   MAX_LICENSES_PER_ACQUISITION,
   type Server,
 } from '../store/servers.js';
-import { seatLeasingFor } from '../use-cases/store-ports.js';
+import { seatLeasingFor, serverCredentialsFor } from '../use-cases/store-ports.js';
 
 /** Who acquires, and how: an acquisition From cloud or an import From file (their audit actions). */
 interface AcquiredBy {
@@ -126,7 +125,12 @@ export const handler = createGroupHandler('servers', storedCallers, {
     const context = tableContext();
     await seatLeasingFor(context).removeServer(caller.accountId, params.serverId, now, actorOf(caller));
     // Its tokens already answer 401 (the server is gone); this makes its secrets unusable for good too.
-    await createCredentialStore(context).revokeAllOfServer(caller.accountId, params.serverId, now);
+    await serverCredentialsFor(context).revokeAllOfRemovedServer(
+      caller.accountId,
+      params.serverId,
+      actorOf(caller),
+      now,
+    );
     return { statusCode: 204 };
   },
 

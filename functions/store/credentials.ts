@@ -148,11 +148,17 @@ export function createCredentialStore({ doc, table }: TableContext) {
     },
 
     /**
-     * Revokes every credential of a server that is being deleted (no audit record of its own: `server.removed`
-     * says it). Its tokens fail from the server's removal on anyway; this makes the secrets unusable for good and
-     * empties the list. Returns how many THIS call revoked.
+     * Revokes every credential of a server that is being deleted, each with its own audit record (`auditOf` the
+     * credential id; API.md: the server's credentials are revoked, and `credential.revoked` is in the log). Its
+     * tokens fail from the server's removal on anyway; this makes the secrets unusable for good and empties the
+     * list. Returns how many THIS call revoked (one revoked meanwhile by another request is skipped).
      */
-    async revokeAllOfServer(accountId: string, serverId: string, at: Date): Promise<number> {
+    async revokeAllOfServer(
+      accountId: string,
+      serverId: string,
+      at: Date,
+      auditOf: (credentialId: string) => AuditRecord,
+    ): Promise<number> {
       const items = await queryAll(doc, {
         TableName: table,
         IndexName: 'gsi1',
@@ -161,19 +167,27 @@ export function createCredentialStore({ doc, table }: TableContext) {
       });
       let revoked = 0;
       for (const item of items) {
+        const credentialId = item.credentialId as string;
         try {
           await doc.send(
-            new UpdateCommand({
-              TableName: table,
-              Key: keys.credential(item.credentialId as string),
-              UpdateExpression: 'SET revokedAt = :at REMOVE gsi1pk, gsi1sk',
-              ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(revokedAt)',
-              ExpressionAttributeValues: { ':at': at.toISOString() },
+            new TransactWriteCommand({
+              TransactItems: [
+                {
+                  Update: {
+                    TableName: table,
+                    Key: keys.credential(credentialId),
+                    UpdateExpression: 'SET revokedAt = :at REMOVE gsi1pk, gsi1sk',
+                    ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(revokedAt)',
+                    ExpressionAttributeValues: { ':at': at.toISOString() },
+                  },
+                },
+                auditPut(table, auditOf(credentialId)),
+              ],
             }),
           );
           revoked++;
         } catch (error) {
-          if (!isConditionFailed(error)) throw error;
+          if (!failedConditions(error, ['credential', 'audit'])?.includes('credential')) throw error;
         }
       }
       return revoked;

@@ -107,6 +107,28 @@ export function createServerCredentials(ports: ServerCredentialPorts) {
     },
 
     /**
+     * After DELETE /v1/servers/{serverId} answered its removal: revokes every credential of the removed server,
+     * each with its `credential.revoked` record by the remover (API.md "the server's credentials are revoked").
+     * How many this call revoked.
+     */
+    async revokeAllOfRemovedServer(
+      accountId: string,
+      serverId: string,
+      actor: AuditActor,
+      now: Date,
+    ): Promise<number> {
+      return ports.credentials.revokeAllOfServer(accountId, serverId, now, (credentialId) => ({
+        eventId: ports.newId('evt'),
+        accountId,
+        at: now.toISOString(),
+        actor,
+        action: 'credential.revoked',
+        targetId: credentialId,
+        details: { serverId, reason: 'server_removed' },
+      }));
+    },
+
+    /**
      * POST /v1/auth/server-token: the token for a right secret of a credential whose server and account stand.
      * Every exchange is counted as a failure first, per source address and per the credential it names, and taken
      * back when it succeeds, so parallel guesses cannot pass the limits (domain/rate-limit.ts). A wrong, garbled

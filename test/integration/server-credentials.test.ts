@@ -121,6 +121,14 @@ describe('the credential lifecycle', () => {
       const res = await portal.call(method, path, { token: acme.admin.token });
       expect(res.status, `${method} ${path}`).toBe(404);
     }
+    // The removal revoked the credential, and the log says so (API.md: credential.revoked is logged).
+    const log = await portal.call('GET', '/v1/audit?action=credential.revoked', { token: acme.admin.token });
+    const revoked = log.body.events.filter((e: any) => e.targetId === credential.credentialId);
+    expect(revoked).toHaveLength(1);
+    expect(revoked[0]).toMatchObject({
+      actor: { type: 'user', id: acme.admin.userId },
+      details: { serverId, reason: 'server_removed' },
+    });
   });
 
   it('gives a server token nothing of an account user: back-office and account administration answer 403', async () => {
