@@ -1464,6 +1464,7 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidRequest"];
             431: components["responses"]["HeaderTooLarge"];
         };
     };
@@ -1498,6 +1499,7 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidRequest"];
             431: components["responses"]["HeaderTooLarge"];
         };
     };
@@ -1943,6 +1945,7 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidRequest"];
             431: components["responses"]["HeaderTooLarge"];
         };
     };
@@ -2956,6 +2959,7 @@ export interface operations {
                     "application/json": components["schemas"]["Settings"];
                 };
             };
+            400: components["responses"]["InvalidRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             431: components["responses"]["HeaderTooLarge"];
@@ -3022,6 +3026,7 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             431: components["responses"]["HeaderTooLarge"];

@@ -150,12 +150,14 @@ function statusOf(code: AnyCode): number {
 
 /**
  * The error codes a route can answer: API.md's conventions by the route's shape, then its own codes.
- * Every route may meet an oversized header (431); bad input (400) needs an input; 401 and 403 need a token;
+ * Every route may meet an oversized header (431) and bad input (400: at least an unknown query parameter); 401
+ * and 403 need a token;
  * 404 needs an id in the path; 413 and 415 need a body.
  */
 function errorCodesOf(spec: RouteSpec): AnyCode[] {
   const codes = new Set<AnyCode>();
-  if (spec.params || spec.query || spec.headers || spec.bodyType !== 'none') codes.add('invalid_request');
+  // Every route has an input: a query parameter it does not take is an unknown field (400) too.
+  codes.add('invalid_request');
   if (spec.access !== 'public') {
     codes.add('unauthorized');
     codes.add('forbidden');

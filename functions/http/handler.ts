@@ -93,6 +93,19 @@ function validate(schema: z.core.$ZodType | undefined, value: unknown, where: st
 }
 
 /**
+ * A route that takes no query: any parameter is an unknown field (API.md "bad input (… unknown field …) → 400
+ * invalid_request"), as on the routes that take some. Throws InvalidRequestError naming the first one.
+ */
+function refuseQuery(query: Record<string, string | undefined> | undefined): undefined {
+  const [name] = Object.keys(query ?? {});
+  if (name !== undefined)
+    throw new InvalidRequestError(
+      `Invalid query: unknown parameter ${JSON.stringify(name.slice(0, 64))}; this route takes no query parameters.`,
+    );
+  return undefined;
+}
+
+/**
  * The body as text, refusing what is not UTF-8 (API.md "Text: a request body must be valid UTF-8; bytes that are
  * not → 400, never replaced"). Two ways in: a base64 body (the local runtime hands over every body that is not
  * valid UTF-8 text this way, as API Gateway does binary ones) is decoded here with the fatal decoder; a text
@@ -207,7 +220,9 @@ export function createGroupHandler<G extends Group>(
       const caller = await authenticate(spec, claimsOf(event), wallClock(), principals);
       const { rawBody, body: json } = readBody(spec, event);
       const params = validate(spec.params, event.pathParameters ?? {}, 'path');
-      const query = validate(spec.query, event.queryStringParameters ?? {}, 'query');
+      const query = spec.query
+        ? validate(spec.query, event.queryStringParameters ?? {}, 'query')
+        : refuseQuery(event.queryStringParameters);
       const body = spec.bodyType === 'json' ? validate(spec.body, json, 'body') : undefined;
       // A server token acts for its own server only: another server's id answers 404, as an unknown one does.
       if (namesAnotherServer(spec, caller, params as { serverId?: unknown }))

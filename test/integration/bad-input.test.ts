@@ -138,6 +138,26 @@ describe('bad path and query values', () => {
   });
 });
 
+describe('unknown query parameters on every route', () => {
+  it('are a 400 invalid_request naming the parameter, on routes that take a query and those that take none, writing nothing', async () => {
+    const before = await snapshot();
+    const bodies = sampleBodies();
+    for (const spec of routeList) {
+      const path = `${pathWith(spec, {})}?colour=blue`;
+      const res = await portal.call(spec.method, path, {
+        token: tokenFor(spec),
+        ...(spec.bodyType === 'json' ? { body: bodies.get(routeKeyOf(spec)) ?? {} } : {}),
+        ...(spec.bodyType === 'text' ? { rawBody: 'x', headers: { 'content-type': 'text/plain' } } : {}),
+      });
+      const name = `${spec.method} ${path}`;
+      expect(res.status, `${name}: ${res.text}`).toBe(400);
+      expect(res.body.error.code, name).toBe('invalid_request');
+      if (spec.method === 'GET') expect(res.body.error.message, name).toContain('colour');
+    }
+    expect(await snapshot()).toBe(before);
+  });
+});
+
 /** The sample body of each JSON route (events/http), whose string fields the text checks below spoil one by one. */
 function sampleBodies(): Map<string, Record<string, unknown>> {
   const bodies = new Map<string, Record<string, unknown>>();
