@@ -740,7 +740,9 @@ export interface paths {
         get: operations["getSettings"];
         /**
          * Change the license manager settings (either field or both)
-         * @description Access: an administrator of the account.
+         * @description A field left out keeps its value. Only a change is written and logged (`settings.updated` with the changed fields); a PUT that changes nothing answers the settings as they are. Two PUTs at once both land.
+         *
+         *     Access: an administrator of the account.
          *
          *     A NEXUS server's own token answers 403.
          */
@@ -3004,6 +3006,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             431: components["responses"]["HeaderTooLarge"];
+            503: components["responses"]["Busy"];
         };
     };
     listRoles: {

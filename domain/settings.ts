@@ -20,13 +20,22 @@ export const DEFAULT_SETTINGS: Readonly<LicenseManagerSettings> = Object.freeze(
   sessionTimeoutMinutes: 10,
 });
 
-/** The settings after a PUT that may name either field: the named ones replace, the others stay. */
-export function changedSettings(
+/**
+ * What a PUT of `change` (either field may be left out) changes in `current`: only the fields whose value differs,
+ * or null when nothing would change (then nothing is written nor logged: API.md "Each change … is in the log;
+ * nothing else is logged").
+ */
+export function settingsChange(
   current: LicenseManagerSettings,
   change: Partial<LicenseManagerSettings>,
-): LicenseManagerSettings {
-  return {
-    autoAssignAllUsers: change.autoAssignAllUsers ?? current.autoAssignAllUsers,
-    sessionTimeoutMinutes: change.sessionTimeoutMinutes ?? current.sessionTimeoutMinutes,
-  };
+): Partial<LicenseManagerSettings> | null {
+  const changed: Partial<LicenseManagerSettings> = {};
+  if (change.autoAssignAllUsers !== undefined && change.autoAssignAllUsers !== current.autoAssignAllUsers)
+    changed.autoAssignAllUsers = change.autoAssignAllUsers;
+  if (
+    change.sessionTimeoutMinutes !== undefined &&
+    change.sessionTimeoutMinutes !== current.sessionTimeoutMinutes
+  )
+    changed.sessionTimeoutMinutes = change.sessionTimeoutMinutes;
+  return Object.keys(changed).length === 0 ? null : changed;
 }

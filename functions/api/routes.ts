@@ -679,7 +679,10 @@ export const routes = {
     bodyType: 'json',
     body: s.settingsRequest,
     example: { autoAssignAllUsers: false, sessionTimeoutMinutes: 10 },
+    description:
+      'A field left out keeps its value. Only a change is written and logged (`settings.updated` with the changed fields); a PUT that changes nothing answers the settings as they are. Two PUTs at once both land.',
     success: { status: 200, schema: s.settingsResponse },
+    errors: ['busy'],
   }),
   listRoles: route({
     method: 'GET',

@@ -18,7 +18,7 @@ import { newId } from '../store/ids.js';
 import { createLicenseStore } from '../store/licenses.js';
 import { pageRequest } from '../store/paging.js';
 import { createSettingsStore } from '../store/settings.js';
-import { changedSettings } from '../../domain/settings.js';
+import { settingsChange } from '../../domain/settings.js';
 
 /** Re-reads when two administrators change the same assignment at once, before answering busy. */
 const CHANGE_ATTEMPTS = 5;
@@ -72,6 +72,9 @@ function checkFits(license: License, assignedNow: number, delta: number): void {
     throw overcommittedError(license);
   }
 }
+
+/** Reads of the settings before a PUT gives up with 503 busy (each retry follows another PUT's change). */
+const SETTINGS_ATTEMPTS = 5;
 
 export const handler = createGroupHandler('assignments', storedCallers, {
   listAssignments: async ({ params, query, caller }) => {
@@ -175,17 +178,25 @@ export const handler = createGroupHandler('assignments', storedCallers, {
 
   putSettings: async ({ body, caller, now }) => {
     const store = createSettingsStore(tableContext());
-    const settings = changedSettings(await store.get(caller.accountId), body);
-    await store.put(caller.accountId, settings, {
-      eventId: newId('evt'),
-      accountId: caller.accountId,
-      at: now.toISOString(),
-      actor: actorOf(caller),
-      action: 'settings.updated',
-      targetId: caller.accountId,
-      details: { ...body },
-    });
-    return { statusCode: 200, body: settings };
+    // Read, merge, write conditioned on the version read: of two PUTs of different fields at once, both land.
+    for (let attempt = 0; attempt < SETTINGS_ATTEMPTS; attempt++) {
+      const { settings: current, version } = await store.read(caller.accountId);
+      const change = settingsChange(current, body);
+      if (!change) return { statusCode: 200, body: current };
+      const settings = { ...current, ...change };
+      const audit = {
+        eventId: newId('evt'),
+        accountId: caller.accountId,
+        at: now.toISOString(),
+        actor: actorOf(caller),
+        action: 'settings.updated' as const,
+        targetId: caller.accountId,
+        details: { ...change },
+      };
+      if (await store.replace(caller.accountId, settings, version, audit))
+        return { statusCode: 200, body: settings };
+    }
+    throw new BusyError();
   },
 
   listRoles: async ({ caller, now }) => {

@@ -1,5 +1,6 @@
 // The account's license-manager settings: one item in the catalogue range, so a sign-in reads them with the rest.
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { failedConditions } from './errors.js';
 import type { AuditRecord } from '../../domain/audit.js';
 import { auditPut } from './audit.js';
 import { DEFAULT_SETTINGS, type LicenseManagerSettings } from '../../domain/settings.js';
@@ -30,21 +31,52 @@ export function createSettingsStore({ doc, table }: TableContext) {
       return settingsFromItem(Item);
     },
 
-    /** Replaces the settings (the caller merged a partial change into the current ones), with its audit record. */
-    async put(accountId: string, settings: LicenseManagerSettings, audit: AuditRecord): Promise<void> {
-      await doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: table,
-                Item: { ...keys.settings(accountId), entity: 'Settings', accountId, ...settings },
-              },
-            },
-            auditPut(table, audit),
-          ],
-        }),
+    /** The settings with the version they were read at (0 before any change), for `replace`. */
+    async read(accountId: string): Promise<{ settings: LicenseManagerSettings; version: number }> {
+      const { Item } = await doc.send(
+        new GetCommand({ TableName: table, Key: keys.settings(accountId), ConsistentRead: true }),
       );
+      return { settings: settingsFromItem(Item), version: typeof Item?.version === 'number' ? Item.version : 0 };
+    },
+
+    /**
+     * Replaces the settings read at `version` (the caller merged a change into them), with its audit record. false
+     * when they changed since (another PUT won): read them again, so that no change is lost.
+     */
+    async replace(
+      accountId: string,
+      settings: LicenseManagerSettings,
+      version: number,
+      audit: AuditRecord,
+    ): Promise<boolean> {
+      try {
+        await doc.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: table,
+                  Item: {
+                    ...keys.settings(accountId),
+                    entity: 'Settings',
+                    accountId,
+                    ...settings,
+                    version: version + 1,
+                  },
+                  ConditionExpression:
+                    version === 0 ? 'attribute_not_exists(version)' : 'version = :version',
+                  ...(version === 0 ? {} : { ExpressionAttributeValues: { ':version': version } }),
+                },
+              },
+              auditPut(table, audit),
+            ],
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (failedConditions(error, ['settings', 'audit'])?.includes('settings')) return false;
+        throw error;
+      }
     },
   };
 }

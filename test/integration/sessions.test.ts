@@ -470,6 +470,41 @@ describe('roles and assignments', () => {
     });
     expect(bad.status).toBe(400);
   });
+
+  it('logs only what changes, and keeps both of two PUTs of different fields sent at once', async () => {
+    const pool = await licensedPool(1, 'Settings Races');
+    const token = pool.token;
+    const logged = async () =>
+      (await portal.call('GET', '/v1/audit?action=settings.updated', { token })).body.events as any[];
+    // The defaults sent again change nothing: 200 with them, nothing logged.
+    const same = await portal.call('PUT', '/v1/settings/license-manager', {
+      token,
+      body: { autoAssignAllUsers: true, sessionTimeoutMinutes: 10 },
+    });
+    expect(same.body).toEqual({ autoAssignAllUsers: true, sessionTimeoutMinutes: 10 });
+    expect(await logged()).toHaveLength(0);
+    for (let round = 0; round < 3; round++) {
+      const minutes = 20 + round;
+      const auto = round % 2 === 0 ? false : true;
+      const answers = await Promise.all([
+        portal.call('PUT', '/v1/settings/license-manager', {
+          token,
+          body: { sessionTimeoutMinutes: minutes },
+        }),
+        portal.call('PUT', '/v1/settings/license-manager', { token, body: { autoAssignAllUsers: auto } }),
+      ]);
+      expect(answers.map((a) => a.status)).toEqual([200, 200]);
+      expect((await portal.call('GET', '/v1/settings/license-manager', { token })).body).toEqual({
+        autoAssignAllUsers: auto,
+        sessionTimeoutMinutes: minutes,
+      });
+    }
+    // Six changes, each logged once with only its field; the same value again is not one.
+    await portal.call('PUT', '/v1/settings/license-manager', { token, body: { sessionTimeoutMinutes: 22 } });
+    const events = await logged();
+    expect(events).toHaveLength(6);
+    for (const event of events) expect(Object.keys(event.details)).toHaveLength(1);
+  });
 });
 
 describe('roaming', () => {
