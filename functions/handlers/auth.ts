@@ -13,6 +13,9 @@ import { createPrincipalStore } from '../store/principals.js';
 import { createRateLimiter } from '../store/rate-limits.js';
 
 const BAD_CREDENTIALS = 'Wrong username or password; check them and try again.';
+/** Said only to someone who gave the right password: the user exists but may not sign in. */
+const NOT_ENABLED =
+  'This user (or its account) is disabled or deleted; ask an administrator of your account to enable it.';
 const TOO_MANY_FAILURES =
   'Too many failed sign-ins for this username; wait for the time in retry-after, then try again.';
 
@@ -30,7 +33,8 @@ export const handler = createGroupHandler('auth', publicOnly, {
     // A disabled or deleted user (or operator) signs in no more: API.md "POST /v1/auth/token for a disabled user → 401".
     const caller = subject ? await loadCaller(subject, createPrincipalStore(context)) : null;
     // A password names a user or an operator, never a server (servers exchange secrets: handlers/credentials.ts).
-    if (!caller || caller.kind === 'server') throw new UnauthorizedError(BAD_CREDENTIALS);
+    if (!subject) throw new UnauthorizedError(BAD_CREDENTIALS);
+    if (!caller || caller.kind === 'server') throw new UnauthorizedError(NOT_ENABLED);
     await limiter.refund(attempt);
     // admin/operator go into the token for clients to read; the portal itself reads roles from the store.
     const token = await issueLocalToken(

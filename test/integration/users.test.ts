@@ -254,6 +254,13 @@ describe('disabling and deleting end the sessions at once', () => {
       body: { username: acme.member.email, password: PASSWORD },
     });
     expect(token.status).toBe(401);
+    // The right password is told why (ask an administrator); a wrong one learns nothing of the user.
+    expect(token.body.error.message).toContain('disabled');
+    const wrong = await portal.call('POST', '/v1/auth/token', {
+      body: { username: acme.member.email, password: `${PASSWORD}-wrong` },
+    });
+    expect(wrong.status).toBe(401);
+    expect(wrong.body.error.message).toContain('Wrong username or password');
     const seat = await site.signIn(acme.member.userId, 'PC-4');
     expect(seat.status).toBe(403);
     expect(seat.body.error.code).toBe('user_disabled');
