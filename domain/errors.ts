@@ -47,7 +47,12 @@ export class NotFoundError extends DomainError {
   readonly code = 'not_found' as const;
   /** What was looked for, e.g. "license"; the message never says whether it exists in another account. */
   constructor(what: string) {
-    super(`No ${what} with that id exists in your account; check the id and try again.`);
+    // An account is looked for among all accounts (back office), everything else within the caller's account.
+    super(
+      what === 'account'
+        ? 'No account with that id exists; check the id and try again.'
+        : `No ${what} with that id exists in your account; check the id and try again.`,
+    );
   }
 }
 export class EmailTakenError extends DomainError {

@@ -70,6 +70,20 @@ export function runTime(input: {
   return latestRun && latestRun.getTime() > real.getTime() ? latestRun : real;
 }
 
+/** How long past its deadline a run's lease lasts, seconds: the step in progress at the deadline finishes. */
+export const LEASE_MARGIN_SECONDS = 60;
+
+/**
+ * Until when a run starting at `realNow` holds the lease: its deadline (epoch ms, real time; a run stops taking
+ * work past it) plus LEASE_MARGIN_SECONDS, and never more than LEASE_SECONDS. So a run that another finds
+ * working is waited for about as long as it can still take (retry-after), not a quarter of an hour.
+ */
+export function leaseUntil(realNow: Date, deadline: number | undefined): Date {
+  const longest = realNow.getTime() + LEASE_SECONDS * 1000;
+  if (deadline === undefined) return new Date(longest);
+  return new Date(Math.min(longest, Math.max(realNow.getTime(), deadline) + LEASE_MARGIN_SECONDS * 1000));
+}
+
 /** Seconds a caller should wait for a held lease (at least 1): API.md's 503 busy carries it in retry-after. */
 export function leaseRetryAfterSeconds(leaseUntil: string, realNow: Date): number {
   return Math.max(1, Math.ceil((Date.parse(leaseUntil) - realNow.getTime()) / 1000));

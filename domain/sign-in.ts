@@ -120,7 +120,7 @@ export type SignInPlan =
 export function requestedProduct(product: Product | undefined, license: License | null): Product {
   if (license && product && license.product !== product) {
     throw new InvalidRequestError(
-      `License ${license.licenseId} is a ${license.product} license, not ${product}; leave out product or name a matching license.`,
+      `License ${license.licenseId} is of ${license.product}, not ${product}; leave out product or name a matching license.`,
     );
   }
   return product ?? license?.product ?? CAL_PRODUCT;

@@ -10,6 +10,16 @@ interface Issue {
   readonly expected?: string;
   readonly values?: unknown[];
   readonly format?: string;
+  /** What a size issue measures: 'string', 'array', 'number', … (zod's `origin`). */
+  readonly origin?: string;
+}
+
+/** The unit a size limit counts in, by what it measures. */
+function unitOf(issue: Issue, limit: number | bigint | undefined): string {
+  const one = limit === 1 || limit === 1n;
+  if (issue.origin === 'string') return one ? ' character' : ' characters';
+  if (issue.origin === 'array' || issue.origin === 'set') return one ? ' item' : ' items';
+  return '';
 }
 
 function pathOf(issue: Issue): string {
@@ -27,15 +37,17 @@ function describe(issue: Issue): string {
         ? `${where} is missing or not of type ${issue.expected}`
         : `${where} has the wrong type`;
     case 'too_small':
-      return `${where} must be at least ${issue.minimum}`;
+      return `${where} must be at least ${issue.minimum}${unitOf(issue, issue.minimum)}`;
     case 'too_big':
-      return `${where} must be at most ${issue.maximum}`;
+      return `${where} must be at most ${issue.maximum}${unitOf(issue, issue.maximum)}`;
     case 'invalid_value':
       return `${where} must be one of ${(issue.values ?? []).map((v) => JSON.stringify(v)).join(', ')}`;
     case 'invalid_format':
       return issue.format === 'regex' && issue.message !== 'Invalid input'
         ? `${where} ${issue.message}`
-        : `${where} is not a valid ${issue.format ?? 'value'}`;
+        : issue.format === 'regex'
+          ? `${where} does not have the form this field takes (see the OpenAPI document at /openapi.json)`
+          : `${where} is not a valid ${issue.format ?? 'value'}`;
     case 'invalid_union':
       return `${where} is not an accepted value`;
     default:
@@ -45,6 +57,10 @@ function describe(issue: Issue): string {
   }
 }
 
+/**
+ * One sentence for a request's schema issues (zod's): each of the first five described by its field, the same
+ * description once; used in the 400 invalid_request message (API.md "one sentence a person can act on").
+ */
 export function describeIssues(issues: ReadonlyArray<Issue>): string {
-  return issues.slice(0, 5).map(describe).join('; ');
+  return [...new Set(issues.slice(0, 5).map(describe))].join('; ');
 }

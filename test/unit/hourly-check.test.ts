@@ -1,6 +1,9 @@
 // The hourly check's pure decisions on a fake clock: run time moves forward, rollup windows, why sessions end.
 import { describe, expect, it } from 'vitest';
 import {
+  LEASE_MARGIN_SECONDS,
+  LEASE_SECONDS,
+  leaseUntil,
   dueSessionDecision,
   lapseOf,
   MAX_ROLLUP_HOURS,
@@ -110,5 +113,20 @@ describe('lapse', () => {
     expect(lapseOf([a, b], d('2027-03-01T00:00:00Z'))).toBeNull();
     expect(lapseOf([a, b], d('2027-03-31T00:00:00Z'))).toBe('2027-03-31T00:00:00.000Z');
     expect(lapseOf([], d('2027-03-31T00:00:00Z'))).toBeNull();
+  });
+});
+
+describe('the run lease', () => {
+  const now = new Date('2026-11-30T04:00:00.000Z');
+  it('lasts until the run deadline plus the margin, never longer than LEASE_SECONDS, and LEASE_SECONDS without one', () => {
+    expect(leaseUntil(now, now.getTime() + 10_000).getTime()).toBe(
+      now.getTime() + 10_000 + LEASE_MARGIN_SECONDS * 1000,
+    );
+    expect(leaseUntil(now, now.getTime() + 3_600_000).getTime()).toBe(now.getTime() + LEASE_SECONDS * 1000);
+    expect(leaseUntil(now, undefined).getTime()).toBe(now.getTime() + LEASE_SECONDS * 1000);
+    // A deadline already past still leaves the margin for the step in progress.
+    expect(leaseUntil(now, now.getTime() - 5_000).getTime()).toBe(
+      now.getTime() + LEASE_MARGIN_SECONDS * 1000,
+    );
   });
 });

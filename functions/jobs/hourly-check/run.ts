@@ -4,7 +4,7 @@
 import {
   emptySummary,
   type HourlySummary,
-  LEASE_SECONDS,
+  leaseUntil,
   leaseRetryAfterSeconds,
   runTime,
 } from '../../../domain/hourly-check.js';
@@ -47,11 +47,7 @@ export async function runHourlyCheck(
 ): Promise<HourlyCheckResult> {
   const started = Date.now();
   const owner = ports.newId('run');
-  const held = await ports.runs.acquireLease(
-    owner,
-    request.real,
-    new Date(request.real.getTime() + LEASE_SECONDS * 1000),
-  );
+  const held = await ports.runs.acquireLease(owner, request.real, leaseUntil(request.real, request.deadline));
   if (held) {
     throw new BusyError(
       leaseRetryAfterSeconds(held, request.real),
