@@ -401,14 +401,22 @@ describe('dashboard: a license’s page', () => {
 });
 
 describe('dashboard: roles, reports and settings', () => {
-  it('shows seats, used and available per role and per license', async () => {
+  it('shows seats, used and available per role and product, and per license', async () => {
     const page = await signedIn(acme.admin);
     await page.getByRole('link', { name: 'Roles' }).click();
-    const totals = page.getByRole('table', { name: 'Seats per role' }).locator('tbody tr');
+    const totals = page.getByRole('table', { name: 'Seats per role and product' }).locator('tbody tr');
+    // The All Users assignments of the two CALs (10 and 3 seats free) and the design software (5): a CAL seat
+    // cannot serve the design software, so a row per product and never 18 in one number.
     await expect
-      .poll(() => totals.locator('td').allTextContents())
-      .toEqual(['All Users', 'All available seats', '0', '18']);
-    // The All Users assignments of the two CALs and the design software: 10, 3 and 5 seats free.
+      .poll(() =>
+        totals.evaluateAll((rows) =>
+          rows.map((row: any) => Array.from(row.cells, (cell: any) => cell.textContent)),
+        ),
+      )
+      .toEqual([
+        ['All Users', 'Altium NEXUS', 'All available seats', '0', '5'],
+        ['All Users', 'Altium NEXUS Server CAL', 'All available seats', '0', '13'],
+      ]);
     const perLicense = page.getByRole('table', { name: 'All Users: seats per license' }).locator('tbody tr');
     await expect(perLicense.count()).resolves.toBe(3);
     await expect(
