@@ -130,6 +130,10 @@ describe('dashboard: signing in and out', () => {
     await expect(page.locator('.who-role').textContent()).resolves.toBe('Member');
     const tabs = page.getByRole('navigation', { name: 'Dashboard sections' }).getByRole('link');
     await expect(tabs.allTextContents()).resolves.toEqual(['Licenses']);
+    // The words above the list name only what a member can do: no activating, no assigning.
+    await expect(page.locator('.lead').textContent()).resolves.toBe(
+      "Your company's licenses, grouped as on the Altium dashboard. Open one to see its seats, how many are in use and how long it stays valid.",
+    );
     await openLicense(page, licenses.cal);
     await expect(page.getByRole('button', { name: 'Activate' }).count()).resolves.toBe(0);
     await expect(page.getByRole('heading', { name: 'Sessions' }).count()).resolves.toBe(0);
@@ -144,6 +148,9 @@ describe('dashboard: signing in and out', () => {
 describe('dashboard: licenses', () => {
   it('groups the licenses as the seed does, sorts, searches, filters and warns about ending licenses', async () => {
     const page = await signedIn(acme.admin);
+    await expect(page.locator('.lead').textContent()).resolves.toContain(
+      'Open one to activate it, download its license file (.alf), see who holds its seats and assign them to roles.',
+    );
     const serverGroup = rowsOf(page, 'ALTIUM NEXUS SERVER');
     await expect.poll(() => serverGroup.count()).toBe(5);
     await expect(rowsOf(page, 'ALTIUM NEXUS').count()).resolves.toBe(1);

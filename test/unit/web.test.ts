@@ -18,6 +18,7 @@ import { daysLeftText, type License, termPosition } from '../../web/src/format.j
 import {
   expiryNotices,
   groupLicenses,
+  licensesLead,
   searchLicenses,
   sortLicenses,
   usedHint,
@@ -94,6 +95,18 @@ const design = license({
 });
 
 describe('licenses page rules', () => {
+  it('tells administrators what they can do with a license, and members only what they can', () => {
+    expect(licensesLead(true)).toBe(
+      "Your company's licenses, grouped as on the Altium dashboard. Open one to activate it, download its license file (.alf), see who holds its seats and assign them to roles.",
+    );
+    const member = licensesLead(false);
+    expect(member).toBe(
+      "Your company's licenses, grouped as on the Altium dashboard. Open one to see its seats, how many are in use and how long it stays valid.",
+    );
+    for (const word of ['activate', '.alf', 'assign', 'roles', 'who holds'])
+      expect(member).not.toContain(word);
+  });
+
   it('groups Server and CAL licenses under ALTIUM NEXUS SERVER and the design software apart', () => {
     const groups = groupLicenses([design, server, ending]);
     expect(groups.map((group) => [group.name, group.licenses.length])).toEqual([
