@@ -573,16 +573,24 @@ describe('dashboard: at 390 px', () => {
 });
 
 describe('dashboard: where it signs in', () => {
-  it('signs in locally through POST /v1/auth/token: /config.json is absent and nothing leaves the origin', async () => {
-    const page = await kit.context.newPage();
+  it('signs in locally through POST /v1/auth/token: /config.json says local, nothing leaves the origin and the console stays clean', async () => {
+    const page = await newPage();
     const seen: { method: string; url: string }[] = [];
     page.on('request', (request) => seen.push({ method: request.method(), url: request.url() }));
     const config = page.waitForResponse((response) => response.url() === `${portal.url}/config.json`);
     await page.goto(portal.url);
-    expect((await config).status()).toBe(404);
+    const answer = await config;
+    expect(answer.status()).toBe(200);
+    await expect(answer.json()).resolves.toEqual({ auth: 'local' });
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    // Loading the page logs no error (a missing config.json once logged a 404 on every load).
+    expect(page.consoleErrors).toEqual([]);
     await signInOn(page, acme.admin);
+    await page.getByRole('table').first().waitFor();
     expect(seen).toContainEqual({ method: 'POST', url: `${portal.url}/v1/auth/token` });
     expect(seen.filter(({ url }) => !url.startsWith(portal.url))).toEqual([]);
+    expect(page.consoleErrors).toEqual([]);
+    expect(page.failures).toEqual([]);
     await page.close();
   });
 
