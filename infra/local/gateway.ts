@@ -16,7 +16,7 @@ import {
   verifyBearer,
 } from '../../functions/identity/bearer.js';
 import { serverKeys } from '../../functions/identity/server-keys.js';
-import type { Site } from '../../web/build.js';
+import type { Site, SiteFile } from '../../web/build.js';
 import { loadHandler } from './handlers.js';
 import { lambdaContext } from './lambda-context.js';
 
@@ -164,10 +164,23 @@ function isValidUtf8(bytes: Buffer): boolean {
   }
 }
 
-/** Serves a file of the built dashboard (web/build.ts); `/` is its index.html. False when there is none. */
+/**
+ * The local runtime's /config.json, read by the page at start (web/src/sign-in.ts): sign in through
+ * POST /v1/auth/token. Deployed, the stack writes Cognito's {region, userPoolClientId} there instead
+ * (infra/constructs/dashboard.ts); served here, a local page load asks for nothing that is missing.
+ */
+export const LOCAL_CONFIG_FILE: SiteFile = {
+  contentType: 'application/json',
+  body: JSON.stringify({ auth: 'local' }),
+};
+
+/**
+ * Serves a file of the built dashboard (web/build.ts); `/` is its index.html, and `/config.json` the local
+ * sign-in config unless the site brings its own. False when there is none.
+ */
 function serveStatic(site: Site, path: string, res: ServerResponse): boolean {
   const key = path === '/' ? '/index.html' : path;
-  const file = Object.hasOwn(site, key) ? site[key] : undefined;
+  const file = Object.hasOwn(site, key) ? site[key] : key === '/config.json' ? LOCAL_CONFIG_FILE : undefined;
   if (!file) return false;
   res.writeHead(200, { 'content-type': file.contentType });
   res.end(file.body);

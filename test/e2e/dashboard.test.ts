@@ -130,6 +130,10 @@ describe('dashboard: signing in and out', () => {
     await expect(page.locator('.who-role').textContent()).resolves.toBe('Member');
     const tabs = page.getByRole('navigation', { name: 'Dashboard sections' }).getByRole('link');
     await expect(tabs.allTextContents()).resolves.toEqual(['Licenses']);
+    // The words above the list name only what a member can do: no activating, no assigning.
+    await expect(page.locator('.lead').textContent()).resolves.toBe(
+      "Your company's licenses, grouped as on the Altium dashboard. Open one to see its seats, how many are in use and how long it stays valid.",
+    );
     await openLicense(page, licenses.cal);
     await expect(page.getByRole('button', { name: 'Activate' }).count()).resolves.toBe(0);
     await expect(page.getByRole('heading', { name: 'Sessions' }).count()).resolves.toBe(0);
@@ -144,6 +148,9 @@ describe('dashboard: signing in and out', () => {
 describe('dashboard: licenses', () => {
   it('groups the licenses as the seed does, sorts, searches, filters and warns about ending licenses', async () => {
     const page = await signedIn(acme.admin);
+    await expect(page.locator('.lead').textContent()).resolves.toContain(
+      'Open one to activate it, download its license file (.alf), see who holds its seats and assign them to roles.',
+    );
     const serverGroup = rowsOf(page, 'ALTIUM NEXUS SERVER');
     await expect.poll(() => serverGroup.count()).toBe(5);
     await expect(rowsOf(page, 'ALTIUM NEXUS').count()).resolves.toBe(1);
@@ -401,14 +408,22 @@ describe('dashboard: a license’s page', () => {
 });
 
 describe('dashboard: roles, reports and settings', () => {
-  it('shows seats, used and available per role and per license', async () => {
+  it('shows seats, used and available per role and product, and per license', async () => {
     const page = await signedIn(acme.admin);
     await page.getByRole('link', { name: 'Roles' }).click();
-    const totals = page.getByRole('table', { name: 'Seats per role' }).locator('tbody tr');
+    const totals = page.getByRole('table', { name: 'Seats per role and product' }).locator('tbody tr');
+    // The All Users assignments of the two CALs (10 and 3 seats free) and the design software (5): a CAL seat
+    // cannot serve the design software, so a row per product and never 18 in one number.
     await expect
-      .poll(() => totals.locator('td').allTextContents())
-      .toEqual(['All Users', 'All available seats', '0', '18']);
-    // The All Users assignments of the two CALs and the design software: 10, 3 and 5 seats free.
+      .poll(() =>
+        totals.evaluateAll((rows) =>
+          rows.map((row: any) => Array.from(row.cells, (cell: any) => cell.textContent)),
+        ),
+      )
+      .toEqual([
+        ['All Users', 'Altium NEXUS', 'All available seats', '0', '5'],
+        ['All Users', 'Altium NEXUS Server CAL', 'All available seats', '0', '13'],
+      ]);
     const perLicense = page.getByRole('table', { name: 'All Users: seats per license' }).locator('tbody tr');
     await expect(perLicense.count()).resolves.toBe(3);
     await expect(
@@ -558,16 +573,24 @@ describe('dashboard: at 390 px', () => {
 });
 
 describe('dashboard: where it signs in', () => {
-  it('signs in locally through POST /v1/auth/token: /config.json is absent and nothing leaves the origin', async () => {
-    const page = await kit.context.newPage();
+  it('signs in locally through POST /v1/auth/token: /config.json says local, nothing leaves the origin and the console stays clean', async () => {
+    const page = await newPage();
     const seen: { method: string; url: string }[] = [];
     page.on('request', (request) => seen.push({ method: request.method(), url: request.url() }));
     const config = page.waitForResponse((response) => response.url() === `${portal.url}/config.json`);
     await page.goto(portal.url);
-    expect((await config).status()).toBe(404);
+    const answer = await config;
+    expect(answer.status()).toBe(200);
+    await expect(answer.json()).resolves.toEqual({ auth: 'local' });
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    // Loading the page logs no error (a missing config.json once logged a 404 on every load).
+    expect(page.consoleErrors).toEqual([]);
     await signInOn(page, acme.admin);
+    await page.getByRole('table').first().waitFor();
     expect(seen).toContainEqual({ method: 'POST', url: `${portal.url}/v1/auth/token` });
     expect(seen.filter(({ url }) => !url.startsWith(portal.url))).toEqual([]);
+    expect(page.consoleErrors).toEqual([]);
+    expect(page.failures).toEqual([]);
     await page.close();
   });
 

@@ -1,6 +1,7 @@
 // The browser side of the dashboard tests: Debian Chromium through playwright-core, tabs that record requests
-// leaving the origin and script errors, signing in, and the checks every page and state gets (axe-core with no
-// serious or critical violation, no sideways scrolling, a screenshot in test-artifacts/dashboard/, gitignored).
+// leaving the origin, script errors and console errors, signing in, and the checks every page and state gets
+// (axe-core with no serious or critical violation, no sideways scrolling, a screenshot in test-artifacts/dashboard/,
+// gitignored).
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -17,6 +18,11 @@ const AXE_SOURCE = readFile(createRequire(import.meta.url).resolve('axe-core/axe
 /** A tab that records what should never happen: requests leaving the origin and script errors. */
 export interface Watched extends Page {
   failures: string[];
+  /**
+   * Errors the page logged to its console, with where from (Chromium logs every failed request there, e.g. a
+   * 404). Kept apart from `failures`: flows that meet an API error on purpose (401, 409) log one too.
+   */
+  consoleErrors: string[];
 }
 
 /** A signed-in person of a test account. */
@@ -71,6 +77,11 @@ export async function startBrowser(origin: string): Promise<BrowserKit> {
         page.failures.push(url);
     });
     page.on('pageerror', (error) => page.failures.push(`page error: ${error.message}`));
+    page.consoleErrors = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error')
+        page.consoleErrors.push(`${message.text()} (${message.location().url})`);
+    });
     return page;
   };
 

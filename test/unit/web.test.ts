@@ -18,6 +18,7 @@ import { daysLeftText, type License, termPosition } from '../../web/src/format.j
 import {
   expiryNotices,
   groupLicenses,
+  licensesLead,
   searchLicenses,
   sortLicenses,
   usedHint,
@@ -94,6 +95,18 @@ const design = license({
 });
 
 describe('licenses page rules', () => {
+  it('tells administrators what they can do with a license, and members only what they can', () => {
+    expect(licensesLead(true)).toBe(
+      "Your company's licenses, grouped as on the Altium dashboard. Open one to activate it, download its license file (.alf), see who holds its seats and assign them to roles.",
+    );
+    const member = licensesLead(false);
+    expect(member).toBe(
+      "Your company's licenses, grouped as on the Altium dashboard. Open one to see its seats, how many are in use and how long it stays valid.",
+    );
+    for (const word of ['activate', '.alf', 'assign', 'roles', 'who holds'])
+      expect(member).not.toContain(word);
+  });
+
   it('groups Server and CAL licenses under ALTIUM NEXUS SERVER and the design software apart', () => {
     const groups = groupLicenses([design, server, ending]);
     expect(groups.map((group) => [group.name, group.licenses.length])).toEqual([
@@ -452,10 +465,12 @@ describe('reports', () => {
 });
 
 describe('roles', () => {
-  it('sums seats, use and what is still available per role and per license', () => {
+  it('sums seats, use and what is still available per role and product, and per license', () => {
     const cal = { ...ending, seats: 10, used: 6 };
+    // An ended CAL: its cap counts, but it has no seat available.
+    const endedCal = { ...ended, product: 'Altium NEXUS Server CAL' as const, kind: 'cal' as const };
     const roles = rolesUse(
-      [cal, design, ended],
+      [cal, design, endedCal],
       new Map([
         [
           cal.licenseId,
@@ -506,11 +521,76 @@ describe('roles', () => {
         ],
       ]),
     );
-    expect(roles.map(({ role, seats, used, available }) => ({ role, seats, used, available }))).toEqual([
-      // Any seat still free of the CAL: 10 - 6.
-      { role: 'All Users', seats: 'all', used: 3, available: 4 },
-      // CAL: cap 4 - 3 used = 1; design: 2; the ended license: none.
-      { role: 'Designers', seats: 7, used: 3, available: 3 },
+    const totals = roles.map(({ role, products }) => ({
+      role,
+      products: products.map(({ product, seats, used, available, licenses }) => ({
+        product,
+        seats,
+        used,
+        available,
+        licenses: licenses.map((entry) => entry.licenseId),
+      })),
+    }));
+    expect(totals).toEqual([
+      {
+        role: 'All Users',
+        // Any seat still free of the CAL: 10 - 6.
+        products: [
+          {
+            product: 'Altium NEXUS Server CAL',
+            seats: 'all',
+            used: 3,
+            available: 4,
+            licenses: [cal.licenseId],
+          },
+        ],
+      },
+      {
+        role: 'Designers',
+        // Per product, never 1 + 2 = 3 over both: a CAL seat cannot serve the design software.
+        products: [
+          // Design: cap 2, none used.
+          { product: 'Altium NEXUS', seats: 2, used: 0, available: 2, licenses: [design.licenseId] },
+          // CAL: cap 4 - 3 used = 1, and none on the ended CAL (whose cap of 1 still counts in Seats).
+          {
+            product: 'Altium NEXUS Server CAL',
+            seats: 5,
+            used: 3,
+            available: 1,
+            licenses: [cal.licenseId, endedCal.licenseId],
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('adds up the licenses of one product, and only those', () => {
+    const calA = { ...ending, licenseId: 'lic_cal_a', activationCode: 'CAL-A', seats: 10, used: 0 };
+    const calB = { ...ending, licenseId: 'lic_cal_b', activationCode: 'CAL-B', seats: 3, used: 0 };
+    const software = { ...design, seats: 5, used: 0 };
+    const all = (licenseId: string) => [
+      {
+        assignmentId: `a_${licenseId}`,
+        role: 'All Users',
+        seats: 'all' as const,
+        used: 0,
+        automaticLeasing: true,
+        allowRoaming: false,
+      },
+    ];
+    const [everyone, ...others] = rolesUse(
+      [calA, software, calB],
+      new Map([calA, software, calB].map((entry) => [entry.licenseId, all(entry.licenseId)])),
+    );
+    expect(others).toEqual([]);
+    // 10 + 3 CAL seats and 5 design-software seats: two numbers, never 18.
+    expect(everyone?.products.map(({ product, available }) => ({ product, available }))).toEqual([
+      { product: 'Altium NEXUS', available: 5 },
+      { product: 'Altium NEXUS Server CAL', available: 13 },
+    ]);
+    expect(everyone?.products[1]?.licenses.map((entry) => entry.label)).toEqual([
+      'Altium NEXUS Server CAL CAL-A',
+      'Altium NEXUS Server CAL CAL-B',
     ]);
   });
 });

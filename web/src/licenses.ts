@@ -20,6 +20,18 @@ export const PRODUCT_GROUPS: readonly { name: string; products: readonly License
   { name: 'ALTIUM NEXUS', products: ['Altium NEXUS'] },
 ];
 
+/**
+ * The words above the licenses: what a person can do from here. Administrators open a license to activate it,
+ * download its .alf, see who holds its seats and assign them to roles; members only read its seats, use and
+ * term there, so their words name nothing else.
+ */
+export function licensesLead(isAdmin: boolean): string {
+  const intro = "Your company's licenses, grouped as on the Altium dashboard.";
+  return isAdmin
+    ? `${intro} Open one to activate it, download its license file (.alf), see who holds its seats and assign them to roles.`
+    : `${intro} Open one to see its seats, how many are in use and how long it stays valid.`;
+}
+
 /** A notice shows licenses ending within this many days. */
 export const ENDING_SOON_DAYS = 30;
 

@@ -1,4 +1,6 @@
-// The Roles page's arithmetic: seats, used and available per role, and per license within each role.
+// The Roles page's arithmetic: seats, used and available per role and product, and per license within each.
+// Seats of different products never add up: a CAL seat serves a connection to a NEXUS server, a design-software
+// seat the design software, so one cannot stand in for the other.
 import type { Schemas } from '../../client/index.js';
 import { type License, licenseLabel } from './format.js';
 
@@ -15,13 +17,19 @@ export interface RoleOnLicense {
   available: number;
 }
 
-/** One role over all licenses. */
-export interface RoleUse {
-  role: string;
+/** One role's share of one product: the sum over that product's licenses, which are interchangeable. */
+export interface RoleOnProduct {
+  product: License['product'];
   seats: number | 'all';
   used: number;
   available: number;
   licenses: RoleOnLicense[];
+}
+
+/** One role, product by product (never a total over products: their seats are not interchangeable). */
+export interface RoleUse {
+  role: string;
+  products: RoleOnProduct[];
 }
 
 function addSeats(a: number | 'all', b: number | 'all'): number | 'all' {
@@ -29,15 +37,16 @@ function addSeats(a: number | 'all', b: number | 'all'): number | 'all' {
 }
 
 /**
- * Seats, use and availability per role, from each license's assignments. A number is a cap, not a reservation,
- * so a role's available seats on a license are the smaller of what its cap leaves and the license's free seats;
- * a license that is not valid now has none available.
+ * Seats, use and availability per role and product, from each license's assignments. A number is a cap, not a
+ * reservation, so a role's available seats on a license are the smaller of what its cap leaves and the license's
+ * free seats; a license that is not valid now has none available. Totals add up the licenses of one product only.
+ * Roles come by name, each role's products by name.
  */
 export function rolesUse(
   licenses: readonly License[],
   assignmentsByLicense: ReadonlyMap<string, readonly Assignment[]>,
 ): RoleUse[] {
-  const byRole = new Map<string, RoleUse>();
+  const byRole = new Map<string, Map<License['product'], RoleOnProduct>>();
   for (const license of licenses) {
     const perRole = new Map<string, { seats: number | 'all'; used: number }>();
     for (const assignment of assignmentsByLicense.get(license.licenseId) ?? []) {
@@ -57,13 +66,26 @@ export function rolesUse(
         used: share.used,
         available: Math.max(0, Math.min(capLeft, free)),
       };
-      const total = byRole.get(role) ?? { role, seats: 0, used: 0, available: 0, licenses: [] };
+      const products = byRole.get(role) ?? new Map<License['product'], RoleOnProduct>();
+      const total = products.get(license.product) ?? {
+        product: license.product,
+        seats: 0,
+        used: 0,
+        available: 0,
+        licenses: [],
+      };
       total.seats = addSeats(total.seats, entry.seats);
       total.used += entry.used;
       total.available += entry.available;
       total.licenses.push(entry);
-      byRole.set(role, total);
+      products.set(license.product, total);
+      byRole.set(role, products);
     }
   }
-  return [...byRole.values()].sort((a, b) => a.role.localeCompare(b.role));
+  return [...byRole]
+    .map(([role, products]) => ({
+      role,
+      products: [...products.values()].sort((a, b) => a.product.localeCompare(b.product)),
+    }))
+    .sort((a, b) => a.role.localeCompare(b.role));
 }

@@ -1,6 +1,6 @@
 // Where the page signs in. Deployed, CloudFront serves /config.json ({region, userPoolClientId}, written by the
-// stack) and the page signs in with Cognito's USER_PASSWORD_AUTH; the local runtime has no such file (404), so
-// the page uses its POST /v1/auth/token through the typed client.
+// stack) and the page signs in with Cognito's USER_PASSWORD_AUTH; the local runtime serves {"auth":"local"}
+// there (infra/local/gateway.ts), so the page uses its POST /v1/auth/token through the typed client.
 import { issueToken, type PortalClient, PortalError } from '../../client/index.js';
 
 /** Where Cognito sign-in goes, from /config.json. */
@@ -9,12 +9,21 @@ export interface CognitoConfig {
   userPoolClientId: string;
 }
 
-/** Reads /config.json once; null (local sign-in) when it is missing or malformed. */
+/** What the local runtime serves as /config.json: sign in through the portal's own token route. */
+export interface LocalConfig {
+  auth: 'local';
+}
+
+/**
+ * Reads /config.json once: Cognito's settings when it names them, else null (local sign-in): when it says
+ * `{"auth":"local"}` (the local runtime), and also when it is missing or malformed.
+ */
 export async function loadSignInConfig(): Promise<CognitoConfig | null> {
   try {
     const response = await fetch('/config.json', { cache: 'no-store' });
     if (!response.ok) return null;
-    const config = (await response.json()) as Partial<CognitoConfig> | null;
+    const config = (await response.json()) as (Partial<CognitoConfig> & Partial<LocalConfig>) | null;
+    if (config?.auth === 'local') return null;
     const valid =
       typeof config?.userPoolClientId === 'string' &&
       /^[\w+]+$/.test(config.userPoolClientId) &&

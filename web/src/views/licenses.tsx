@@ -7,6 +7,7 @@ import {
   type ExpiryNotice,
   expiryNotices,
   groupLicenses,
+  licensesLead,
   type SortKey,
   searchLicenses,
   sortLicenses,
@@ -103,7 +104,7 @@ function columns(now: Date): Column<License>[] {
 const groupId = (name: string) => `group-${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
 
 /** The Licenses page. */
-export function LicensesView({ api }: PageProps) {
+export function LicensesView({ api, session }: PageProps) {
   const [loaded, reload] = useLoad(() => listLicenses(api), [api]);
   const [query, setQuery] = useState('');
   const [validOnly, setValidOnly] = useState(false);
@@ -122,10 +123,7 @@ export function LicensesView({ api }: PageProps) {
 
   return (
     <>
-      <p class="muted lead">
-        Your company's licenses, grouped as on the Altium dashboard. Open one to activate it, download its
-        license file (.alf), see who holds its seats and assign them to roles.
-      </p>
+      <p class="muted lead">{licensesLead(session.isAdmin)}</p>
       {loaded.state === 'ready' && <ExpiryNotices notices={expiryNotices(all, now)} />}
       <search>
         <form class="toolbar" aria-label="Filter licenses" onSubmit={(event) => event.preventDefault()}>

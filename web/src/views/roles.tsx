@@ -1,16 +1,21 @@
-// Roles (the seed's Roles tab): seat availability and use per role, and per license within each role.
+// Roles (the seed's Roles tab): seat availability and use per role and product (seats of different products are
+// not interchangeable, so never summed), and per license within each role.
 import { hasSeatsForPeople, listAssignments, listLicenses } from '../data.js';
 import { seatsText } from '../format.js';
 import { errorText } from '../messages.js';
-import { type RoleOnLicense, type RoleUse, rolesUse } from '../roles.js';
+import { type RoleOnLicense, type RoleOnProduct, rolesUse } from '../roles.js';
 import { hrefOf } from '../routes.js';
 import { type Column, DataTable, ErrorText, Loading, type PageProps, useLoad } from '../ui.js';
 
-const totalColumns: Column<RoleUse>[] = [
-  { label: 'Role', cell: (role) => role.role },
-  { label: 'Seats', numeric: true, cell: (role) => seatsText(role.seats) },
-  { label: 'Used', numeric: true, cell: (role) => role.used },
-  { label: 'Available', numeric: true, cell: (role) => role.available },
+/** A row of the totals: one role's seats of one product. */
+type RoleProductRow = RoleOnProduct & { role: string };
+
+const totalColumns: Column<RoleProductRow>[] = [
+  { label: 'Role', cell: (row) => row.role },
+  { label: 'Product', cell: (row) => row.product },
+  { label: 'Seats', numeric: true, cell: (row) => seatsText(row.seats) },
+  { label: 'Used', numeric: true, cell: (row) => row.used },
+  { label: 'Available', numeric: true, cell: (row) => row.available },
 ];
 
 const licenseColumns: Column<RoleOnLicense>[] = [
@@ -35,8 +40,10 @@ export function RolesView({ api }: PageProps) {
     <>
       <div class="panel-head">
         <p class="muted lead">
-          Seats, use and seats still available per role, over the assignments of every CAL and design-software
-          license. A Seats count caps a role; available seats are also limited by the license's free seats.
+          Seats, use and seats still available per role and product, over the assignments of every CAL and
+          design-software license. A CAL seat serves a connection to a NEXUS server and a design-software seat
+          the design software, so they are counted apart. A Seats count caps a role; available seats are also
+          limited by the license's free seats.
         </p>
         <button type="button" class="secondary" onClick={() => void reload()}>
           Refresh
@@ -52,10 +59,12 @@ export function RolesView({ api }: PageProps) {
         ) : (
           <>
             <DataTable
-              caption="Seats per role"
+              caption="Seats per role and product"
               columns={totalColumns}
-              rows={loaded.data}
-              rowKey={(role) => role.role}
+              rows={loaded.data.flatMap((role) =>
+                role.products.map((product) => ({ ...product, role: role.role })),
+              )}
+              rowKey={(row) => `${row.role}\n${row.product}`}
             />
             <h2 class="section-title">Per license</h2>
             {loaded.data.map((role) => (
@@ -63,7 +72,7 @@ export function RolesView({ api }: PageProps) {
                 key={role.role}
                 caption={`${role.role}: seats per license`}
                 columns={licenseColumns}
-                rows={role.licenses}
+                rows={role.products.flatMap((product) => product.licenses)}
                 rowKey={(entry) => entry.licenseId}
               />
             ))}
