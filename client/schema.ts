@@ -623,7 +623,7 @@ export interface paths {
         };
         /**
          * Who holds seats of a license now
-         * @description Paged: `limit` and `nextToken`.
+         * @description Paged: `limit` and `nextToken`. The live sessions holding this license's seats; a server's administrative connection holds no seat, so it is not listed here even when its `licenseId` names this license (GET /v1/sessions lists it).
          *
          *     Access: an administrator of the account.
          *

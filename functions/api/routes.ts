@@ -590,7 +590,8 @@ export const routes = {
     group: 'sessions',
     access: 'admin',
     summary: 'Who holds seats of a license now',
-    description: 'Paged: `limit` and `nextToken`.',
+    description:
+      "Paged: `limit` and `nextToken`. The live sessions holding this license's seats; a server's administrative connection holds no seat, so it is not listed here even when its `licenseId` names this license (GET /v1/sessions lists it).",
     bodyType: 'none',
     params: s.licenseParams,
     query: s.pageQuery,
