@@ -19,7 +19,8 @@ const EDGE_STATUS: Record<EdgeCode, number> = { header_too_large: 431 };
 const ERROR_EXAMPLES: Record<AnyCode, string> = {
   invalid_request: 'Invalid body: seats must be at least 1.',
   invalid_license_file: 'This is not a valid license file: the signature does not match its content.',
-  unauthorized: 'Sign in first: send authorization: Bearer <token>, with a token from POST /v1/auth/token (a NEXUS server: POST /v1/auth/server-token) that has not expired; an expired or altered token is refused.',
+  unauthorized:
+    'Sign in first: send authorization: Bearer <token>, with a token from POST /v1/auth/token (a NEXUS server: POST /v1/auth/server-token) that has not expired; an expired or altered token is refused.',
   forbidden: 'Only an administrator of your account may do this; ask one to do it for you.',
   server_unlicensed: 'This server holds no valid Server license; acquire one before users sign in.',
   not_found: 'No license with that id exists in your account; check the id and try again.',

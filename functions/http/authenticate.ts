@@ -41,7 +41,8 @@ export function loadCaller(subject: Subject, store: PrincipalStore): Promise<Cal
   return load(subject, store);
 }
 
-const SIGN_IN_FIRST = 'Sign in first: send authorization: Bearer <token>, with a token from POST /v1/auth/token (a NEXUS server: POST /v1/auth/server-token) that has not expired; an expired or altered token is refused.';
+const SIGN_IN_FIRST =
+  'Sign in first: send authorization: Bearer <token>, with a token from POST /v1/auth/token (a NEXUS server: POST /v1/auth/server-token) that has not expired; an expired or altered token is refused.';
 const NO_LONGER_VALID =
   'This token no longer names an enabled user, or a server with a valid credential, of an existing account; sign in again, or exchange a valid credential for a new server token.';
 

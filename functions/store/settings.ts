@@ -36,7 +36,10 @@ export function createSettingsStore({ doc, table }: TableContext) {
       const { Item } = await doc.send(
         new GetCommand({ TableName: table, Key: keys.settings(accountId), ConsistentRead: true }),
       );
-      return { settings: settingsFromItem(Item), version: typeof Item?.version === 'number' ? Item.version : 0 };
+      return {
+        settings: settingsFromItem(Item),
+        version: typeof Item?.version === 'number' ? Item.version : 0,
+      };
     },
 
     /**
@@ -63,8 +66,7 @@ export function createSettingsStore({ doc, table }: TableContext) {
                     ...settings,
                     version: version + 1,
                   },
-                  ConditionExpression:
-                    version === 0 ? 'attribute_not_exists(version)' : 'version = :version',
+                  ConditionExpression: version === 0 ? 'attribute_not_exists(version)' : 'version = :version',
                   ...(version === 0 ? {} : { ExpressionAttributeValues: { ':version': version } }),
                 },
               },
