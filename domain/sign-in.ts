@@ -139,6 +139,18 @@ export const NAMES = {
 } as const;
 
 /**
+ * The time a sign-in is decided and written as of: its request's `now`, or, when the hourly check restricted the
+ * server (admin_only or lapsed) at a later time, that time (ISO `restrictedAt` on the server as read). The
+ * restriction looked at the server's connections as of its time, so a grant racing it can only land after it
+ * (serverTakesSessions conditions every grant on `restrictedAt <= now`): deciding again with the same earlier
+ * `now` would fail the same way each time. Returns `now` itself when nothing is later.
+ */
+export function decisionTime(catalogue: Pick<Catalogue, 'servers'>, serverId: string, now: Date): Date {
+  const restrictedAt = catalogue.servers.find((server) => server.serverId === serverId)?.restrictedAt;
+  return restrictedAt && Date.parse(restrictedAt) > now.getTime() ? new Date(restrictedAt) : now;
+}
+
+/**
  * Decides a sign-in in API.md's order: 404 (server, user, license), 400 (product), 403 user_disabled,
  * 403 server_unlicensed, then the seat rules (join, the administrative connection of an admin_only or lapsed
  * server, the candidates in seat order with reclaim of expired holders, refusal). Pure: the caller carries the

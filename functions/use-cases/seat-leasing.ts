@@ -22,6 +22,7 @@ import type { LicenseManagerSettings } from '../../domain/settings.js';
 import {
   type Catalogue,
   decideSignIn,
+  decisionTime,
   type Learned,
   learnFromOutcome,
   NOTHING_LEARNED,
@@ -230,13 +231,19 @@ export function createSeatLeasing(ports: SeatLeasingPorts) {
      * BusyError (contention outlasting the retries).
      */
     async signIn(input: SignInInput): Promise<SignInResult> {
-      const { accountId, now } = input;
-      const readCatalogue = () => reads.read(`${ports.scope}|${accountId}`, accountId, now);
+      const { accountId } = input;
+      // Moves on only to a restriction of the server later than the request's time (decisionTime).
+      let now = input.now;
+      const readCatalogue = async () => {
+        const read = await reads.read(`${ports.scope}|${accountId}`, accountId, now);
+        now = decisionTime(read, input.serverId, now);
+        return read;
+      };
       let [catalogue, user] = await Promise.all([readCatalogue(), loadUser(accountId, input.userId, false)]);
       let learned: Learned = NOTHING_LEARNED;
       let freshUser = false;
       for (let step = 0; step < MAX_DECISIONS; step++) {
-        const request: SignInRequest = { ...input, sessionId: ports.newId('ses') };
+        const request: SignInRequest = { ...input, now, sessionId: ports.newId('ses') };
         const plan = decideSignIn({ catalogue, user, request, learned });
         if (plan.kind === 'fail') {
           // A refusal that rests on a remembered copy of the user is checked against the store once.

@@ -227,6 +227,26 @@ describe('a grant decided before a lapse and written after the hourly check rest
     expect(member.status).toBe(409);
     expect((await heartbeat(s, admin.body.sessionId)).status).toBe(200);
   });
+  it('is decided as of the restriction when that is later than its own time: an answer, not 503 busy', async () => {
+    const T0 = Date.parse('2031-05-20T09:00:00.000Z');
+    at(T0);
+    const s = await site('restricted-later', {
+      server: { validFrom: '2031-04-20T10:00:00.000Z', termMonths: 1 },
+      cal: { validFrom: '2031-01-01T00:00:00.000Z' },
+    });
+    // The hourly check runs as of a time after the sign-ins' own (its clock ahead of theirs): it restricts the
+    // server at T0 + 2 h while they still run at T0 + 1.5 h, before the restriction's time but after the lapse.
+    at(T0 + 1.5 * HOUR);
+    expect((await check(T0 + 2 * HOUR)).status).toBe(200);
+    // A grant at T0 + 1.5 h would fail its server condition every time (restrictedAt is later): decided as of
+    // the restriction instead, the member is refused and one administrator takes the connection.
+    const member = await signIn(s, { userId: s.account.member.userId, machineId: 'PC-M', client: 'browser' });
+    expect(member.status, member.text).toBe(409);
+    expect(member.body.error.code).toBe('seats_exhausted');
+    const admin = await signIn(s, { userId: s.account.admin.userId, machineId: 'PC-A', client: 'browser' });
+    expect(admin.status, admin.text).toBe(201);
+    expect(admin.body.assignmentId).toBeNull();
+  });
 });
 
 describe('reclaim under a full cap (finding 2)', () => {
