@@ -1,38 +1,31 @@
 // The dashboard in a real browser (Debian Chromium via playwright-core) against the portal on DynamoDB Local: a
 // test per flow, axe-core on every page and state, every page at 390 px without sideways scrolling, and a
 // screenshot of each page in test-artifacts/dashboard/ (gitignored).
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { readFile } from 'node:fs/promises';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAlf } from '../../domain/alf.js';
+import {
+  type BrowserKit,
+  checkPage,
+  type Person,
+  scrollsSideways,
+  signInOn,
+  startBrowser,
+} from '../support/browser.js';
 import { startTestPortal, type TestAccount, type TestPortal } from '../support/portal.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-/** Screenshots of every page, kept after the run (gitignored). */
-const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'dashboard');
-const AXE_SOURCE = readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const DAY_MS = 86_400_000;
 
 let portal: TestPortal;
 let acme: TestAccount;
-let browser: BrowserContext;
-let profileDir: string;
+let kit: BrowserKit;
 const licenses: Record<'server' | 'server2' | 'cal' | 'client' | 'expired' | 'ending', any> = {} as any;
 let server: { serverId: string; hostName: string };
 
 const label = (license: any) => `${license.product} ${license.activationCode}`;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium is missing at ${CHROMIUM}: npm test installs it (bash scripts/install-system-deps.sh test); never npx playwright install.`,
-    );
-  }
-  await mkdir(ARTIFACTS, { recursive: true });
   portal = await startTestPortal();
   acme = await portal.createAccount('Acme Dashboard');
   const id = acme.accountId;
@@ -63,92 +56,16 @@ beforeAll(async () => {
     body: { licenseIds: [licenses.server.licenseId, licenses.cal.licenseId] },
   });
   expect(acquired.status).toBe(201);
-  profileDir = await mkdtemp(join(tmpdir(), 'dashboard-e2e-'));
-  browser = await chromium.launchPersistentContext(profileDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    acceptDownloads: true,
-    viewport: { width: 1280, height: 860 },
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  browser.setDefaultTimeout(10_000);
+  kit = await startBrowser(portal.url);
 });
 
 afterAll(async () => {
-  await browser?.close();
+  await kit?.close();
   await portal?.stop();
-  if (profileDir) await rm(profileDir, { recursive: true, force: true });
 });
 
-interface Watched extends Page {
-  failures: string[];
-}
-
-/** A fresh tab (its own sessionStorage, so signed out) that records requests leaving the origin and script errors. */
-async function newPage(width = 1280): Promise<Watched> {
-  const page = (await browser.newPage()) as Watched;
-  await page.setViewportSize({ width, height: 860 });
-  page.failures = [];
-  page.on('request', (request) => {
-    const url = request.url();
-    if (!url.startsWith(portal.url) && !url.startsWith('blob:') && !url.startsWith('data:'))
-      page.failures.push(url);
-  });
-  page.on('pageerror', (error) => page.failures.push(`page error: ${error.message}`));
-  return page;
-}
-
-async function signInOn(page: Page, user: { email: string; password: string }) {
-  await page.getByLabel('Email').fill(user.email);
-  await page.getByLabel('Password').fill(user.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Licenses', level: 1 }).waitFor();
-}
-
-async function signedIn(user: { email: string; password: string }, width = 1280): Promise<Watched> {
-  const page = await newPage(width);
-  await page.goto(portal.url);
-  await signInOn(page, user);
-  return page;
-}
-
-/** Serious and critical axe-core violations on the page as it is now, as "rule: target" lines. */
-async function axeViolations(page: Page): Promise<string[]> {
-  const defined = await page.evaluate('typeof window.axe');
-  if (defined === 'undefined') await page.evaluate(await AXE_SOURCE);
-  return page.evaluate(async () => {
-    const axe = (globalThis as any).axe;
-    const result = await axe.run((globalThis as any).document, { resultTypes: ['violations'] });
-    return result.violations
-      .filter((violation: any) => violation.impact === 'serious' || violation.impact === 'critical')
-      .flatMap((violation: any) =>
-        violation.nodes.map((node: any) => `${violation.id}: ${node.target.join(' ')} (${violation.help})`),
-      );
-  });
-}
-
-/** Whether the page scrolls sideways (wider than its viewport). */
-function scrollsSideways(page: Page): Promise<boolean> {
-  return page.evaluate(
-    'document.documentElement.scrollWidth > document.documentElement.clientWidth',
-  ) as Promise<boolean>;
-}
-
-/** The checks every page and state gets: axe clean, no sideways scrolling, a screenshot. */
-async function checkPage(page: Page, name: string) {
-  const width = page.viewportSize()?.width ?? 0;
-  expect(await axeViolations(page), `axe on ${name} at ${width} px`).toEqual([]);
-  expect(await scrollsSideways(page), `${name} at ${width} px scrolls sideways`).toBe(false);
-  await page.screenshot({ path: join(ARTIFACTS, `${name}-${width}.png`), fullPage: true });
-}
+const newPage = (width?: number) => kit.newPage(width);
+const signedIn = (user: Person, width?: number) => kit.signedIn(user, width);
 
 const rowsOf = (page: Page, group: string) =>
   page.getByRole('region', { name: group, exact: true }).locator('tbody tr');
@@ -641,7 +558,7 @@ describe('dashboard: at 390 px', () => {
 
 describe('dashboard: where it signs in', () => {
   it('signs in locally through POST /v1/auth/token: /config.json is absent and nothing leaves the origin', async () => {
-    const page = await browser.newPage();
+    const page = await kit.context.newPage();
     const seen: { method: string; url: string }[] = [];
     page.on('request', (request) => seen.push({ method: request.method(), url: request.url() }));
     const config = page.waitForResponse((response) => response.url() === `${portal.url}/config.json`);
@@ -654,7 +571,7 @@ describe('dashboard: where it signs in', () => {
   });
 
   it('signs in with Cognito when /config.json names a user pool client, and sends the ID token to the API', async () => {
-    const page = await browser.newPage();
+    const page = await kit.context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     const seen: string[] = [];

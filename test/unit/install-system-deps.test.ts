@@ -34,6 +34,7 @@ for word in "$@"; do
   case "$word" in
     openjdk-17-jre-headless) printf '#!/bin/sh\\n' > "${bin}/java"; /bin/chmod +x "${bin}/java" ;;
     chromium) printf '#!/bin/sh\\n' > "${bin}/chromium"; /bin/chmod +x "${bin}/chromium" ;;
+    spin) printf '#!/bin/sh\\n' > "${bin}/spin"; /bin/chmod +x "${bin}/spin" ;;
   esac
 done`,
     );
@@ -56,20 +57,27 @@ afterEach(() => rmSync(bin, { recursive: true, force: true }));
 
 describe('scripts/install-system-deps.sh', () => {
   it('does nothing and prints nothing when every tool is present', () => {
-    const path = fakePath(['java', 'chromium'], true);
+    const path = fakePath(['java', 'chromium', 'spin'], true);
     const result = run('test', path);
     expect(result.status).toBe(0);
     expect(result.stdout + result.stderr).toBe('');
     expect(aptCalls()).toBe('');
   });
 
-  it('installs only what is missing for npm test: Chromium and its fonts when Java is there', () => {
-    const path = fakePath(['java'], true);
+  it('installs only what is missing for npm test: Chromium and its fonts when Java and Spin are there', () => {
+    const path = fakePath(['java', 'spin'], true);
     const result = run('test', path);
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toContain('chromium was not found');
     expect(result.stdout).toContain('installing chromium fonts-liberation with apt-get');
     expect(aptCalls()).toBe('update -qq\ninstall -y -qq --no-install-recommends chromium fonts-liberation\n');
+  });
+
+  it('installs Spin and gcc for npm test when Spin is missing (the seat-protocol proof)', () => {
+    const path = fakePath(['java', 'chromium'], true);
+    const result = run('test', path);
+    expect(result.status, result.stderr).toBe(0);
+    expect(aptCalls()).toBe('update -qq\ninstall -y -qq --no-install-recommends spin gcc\n');
   });
 
   it('installs only Java for npm start, whatever else is missing', () => {

@@ -1,7 +1,18 @@
 // The dashboard's page rules, apart from the browser: licenses (groups, sort, search, notices), messages with
-// names instead of ids, report rows and CSV, roles' availability, the route table and the session's claims.
+// names instead of ids, report rows and CSV, roles' availability, servers' states and the From cloud window,
+// sessions, users' forms, the audit log in words, the route table and the session's claims.
 import { describe, expect, it } from 'vitest';
 import { PortalError } from '../../client/index.js';
+import {
+  type AuditEvent,
+  actorText,
+  auditRange,
+  detailsText,
+  joinCsvPages,
+  NO_NAMES,
+  targetText,
+  withNamesOf,
+} from '../../web/src/audit.js';
 import { collectPages } from '../../web/src/data.js';
 import { daysLeftText, type License, termPosition } from '../../web/src/format.js';
 import {
@@ -11,6 +22,7 @@ import {
   sortLicenses,
   usedHint,
 } from '../../web/src/licenses.js';
+import { sessionQuery, sessionsEnded, sessionsEnding } from '../../web/src/live-sessions.js';
 import { errorText, humanize, NETWORK_MESSAGE } from '../../web/src/messages.js';
 import {
   chartData,
@@ -21,7 +33,15 @@ import {
 } from '../../web/src/reports.js';
 import { rolesUse } from '../../web/src/roles.js';
 import { hrefOf, PAGES, parseHash, tabOf, tabsFor } from '../../web/src/routes.js';
+import {
+  acquiredNotice,
+  cloudQuery,
+  type ListedServer,
+  notAcquirable,
+  serverAlerts,
+} from '../../web/src/servers.js';
 import { sessionOf } from '../../web/src/session.js';
+import { newUserBody, parseRoles, type User, userPatch } from '../../web/src/users.js';
 
 const NOW = new Date('2026-06-15T12:00:00Z');
 
@@ -165,6 +185,219 @@ describe('messages', () => {
       expect(errorText(new PortalError(400, code, `lic_${'a'.repeat(20)}`))).not.toMatch(/lic_|_/);
     }
   });
+
+  it('says in words what the administration pages’ refusals mean', () => {
+    const exhausted = new PortalError(
+      409,
+      'seats_exhausted',
+      `License ${server.licenseId} has no free System seat: every seat is held by another server.`,
+    );
+    expect(errorText(exhausted, { licenses: [ended, server], verb: 'acquired' })).toBe(
+      'Altium NEXUS Server NX-SRV1-0000-0000-0000 has no free seat: each of its 2 seats is the System seat of another NEXUS server. Remove a server that no longer needs it (its page on Servers), or ask your license operator for more seats.',
+    );
+    const expired = new PortalError(409, 'license_expired', `License ${ended.licenseId} has expired`);
+    expect(errorText(expired, { licenses: [server, ended], verb: 'acquired' })).toMatch(
+      /^Altium NEXUS Server NX-OLD0-0000-0000-0000 has ended \(on 2021-01-01\), so it cannot be acquired\./,
+    );
+    expect(
+      errorText(new PortalError(400, 'invalid_license_file', 'invalid (signature check, line 13)'), {
+        fileName: 'x.alf',
+      }),
+    ).toMatch(/^“x\.alf” is not a license file of your account as this portal signed it/);
+    expect(errorText(new PortalError(409, 'last_admin', 'x'), { user: 'ann@acme.example' })).toBe(
+      'ann@acme.example is the last enabled administrator of your account, and the account must keep one. Make another user an administrator first, then try again.',
+    );
+    expect(errorText(new PortalError(409, 'email_taken', 'x'), { user: 'ann@acme.example' })).toBe(
+      'ann@acme.example already belongs to a user (of your account or another one); use another email address.',
+    );
+    expect(errorText(new PortalError(403, 'server_unlicensed', 'x'), { server: 'nexus-01' })).toMatch(
+      /^nexus-01 holds no valid Server license, so nobody can sign in to it\./,
+    );
+    expect(
+      humanize('Credential crd_abcdefghijklmnopqrst of server srv_abcdefghijklmnopqrst was revoked.', {
+        names: new Map([['srv_abcdefghijklmnopqrst', 'nexus-01']]),
+      }),
+    ).toBe('This credential of server nexus-01 was revoked.');
+  });
+});
+
+const listed = (hostName: string, state: ListedServer['state']): ListedServer => ({
+  serverId: `srv_${hostName}`,
+  hostName,
+  state,
+  createdAt: '2026-06-01T00:00:00.000Z',
+});
+
+describe('servers', () => {
+  it('raises one banner per state that keeps users out, naming its servers, with what it means and what to do', () => {
+    const alerts = serverAlerts([
+      listed('a', 'licensed'),
+      listed('b', 'admin_only'),
+      listed('c', 'unlicensed'),
+      listed('d', 'unlicensed'),
+      listed('e', 'lapsed'),
+    ]);
+    expect(alerts.map((alert) => [alert.title, alert.servers.map((s) => s.hostName)])).toEqual([
+      ['2 servers are unlicensed', ['c', 'd']],
+      ['A server’s licensing has lapsed', ['e']],
+      ['A server admits administrators only', ['b']],
+    ]);
+    for (const alert of alerts) {
+      expect(alert.meaning).toMatch(/\.$/);
+      expect(alert.todo).toMatch(/license/i);
+    }
+    expect(serverAlerts([listed('a', 'licensed')])).toEqual([]);
+  });
+
+  it('filters the From cloud window by Product Name and Show valid only, and names what cannot be acquired', () => {
+    expect(cloudQuery({ product: '  cal ', validOnly: true })).toEqual({ product: 'cal', validOnly: true });
+    expect(cloudQuery({ product: '', validOnly: false })).toEqual({});
+    expect(notAcquirable(ended)).toBe('Ended on 2021-01-01');
+    expect(notAcquirable({ ...server, status: 'not_yet_valid', validFrom: '2027-01-01T00:00:00Z' })).toBe(
+      'Starts on 2027-01-01',
+    );
+    expect(notAcquirable(server)).toBeNull();
+    expect(acquiredNotice('nexus-01', [server, ending], true)).toBe(
+      'Acquired for nexus-01: Altium NEXUS Server NX-SRV1-0000-0000-0000, Altium NEXUS Server CAL NX-ENDS-SOON-0000-0000. Sign out of the NEXUS server and in again to enable what they license.',
+    );
+    expect(acquiredNotice('nexus-01', [server], false)).toMatch(/^nexus-01 already held .*nothing new/);
+  });
+
+  it('says how many sessions a removal or a disabling ends', () => {
+    expect(sessionsEnding(0, false, 'server')).toBe('it has no live session');
+    expect(sessionsEnding(1, false, 'user')).toBe('their 1 live session ends at once, freeing its seat');
+    expect(sessionsEnding(100, true, 'server')).toBe(
+      'its 100 or more live sessions end at once, freeing their seats',
+    );
+    expect(sessionsEnded(0, false, 'user')).toBe('');
+    expect(sessionsEnded(2, false, 'user')).toBe('their 2 live sessions ended');
+    expect(sessionQuery({ serverId: 'srv_1', userId: '', licenseId: 'lic_1' })).toEqual({
+      serverId: 'srv_1',
+      licenseId: 'lic_1',
+    });
+  });
+});
+
+const dana: User = {
+  userId: 'usr_dana',
+  email: 'dana@acme.example',
+  name: 'Dana',
+  roles: ['All Users', 'Designers'],
+  admin: false,
+  disabled: false,
+  createdAt: '2026-06-01T00:00:00.000Z',
+};
+
+describe('users', () => {
+  it('reads roles typed as a list: trimmed, each once, without All Users', () => {
+    expect(parseRoles(' Designers ,reviewers,, designers, All users, Library  Team ')).toEqual([
+      'Designers',
+      'reviewers',
+      'Library Team',
+    ]);
+  });
+
+  it('checks a new user before sending it, and sends only what an edit changed', () => {
+    const draft = { email: 'x@acme.example', name: ' ', password: 'short', roles: 'A', admin: false };
+    expect(newUserBody(draft)).toEqual({ error: 'The password must have at least 12 characters.' });
+    expect(newUserBody({ ...draft, email: 'not an email' })).toEqual({
+      error: 'Enter the user’s email address (name@company.example).',
+    });
+    expect(newUserBody({ ...draft, password: 'twelve-chars' })).toEqual({
+      body: { email: 'x@acme.example', password: 'twelve-chars', roles: ['A'], admin: false },
+    });
+    const same = { email: dana.email, name: 'Dana', password: '', roles: 'Designers', admin: false };
+    expect(userPatch(dana, same)).toBeNull();
+    expect(userPatch(dana, { ...same, roles: 'Designers, Reviewers', admin: true })).toEqual({
+      roles: ['Designers', 'Reviewers'],
+      admin: true,
+    });
+    expect(userPatch(dana, { ...same, name: '' })).toEqual({ name: '' });
+  });
+});
+
+const event = (overrides: Partial<AuditEvent>): AuditEvent => ({
+  eventId: 'evt_1',
+  at: '2026-06-15T10:00:00.000Z',
+  actor: { type: 'user', id: 'usr_admin' },
+  action: 'user.updated',
+  targetId: 'usr_dana',
+  details: {},
+  ...overrides,
+});
+
+describe('audit log', () => {
+  const names = {
+    users: new Map([['usr_admin', 'admin@acme.example']]),
+    servers: new Map([['srv_hq', 'nexus-hq']]),
+    licenses: new Map([['lic_cal', 'Altium NEXUS Server CAL NX-CAL']]),
+  };
+
+  it('writes each event with names: who, on what, how', () => {
+    const changed = event({
+      details: {
+        email: 'dana@acme.example',
+        changes: { roles: { from: ['All Users', 'A'], to: ['All Users'] }, admin: { from: false, to: true } },
+      },
+    });
+    expect([actorText(changed, names), targetText(changed, names), detailsText(changed)]).toEqual([
+      'admin@acme.example',
+      'dana@acme.example',
+      'Roles: A → none; Administrator: no → yes',
+    ]);
+    const killed = event({
+      action: 'session.killed',
+      targetId: 'ses_1',
+      details: { userId: 'usr_gone', serverId: 'srv_hq', licenseId: 'lic_cal', machineId: 'PC-1' },
+    });
+    expect(targetText(killed, names)).toBe('Session of a deleted user on PC-1 (nexus-hq)');
+    const assignment = event({
+      action: 'assignment.updated',
+      targetId: 'asg_1',
+      details: {
+        licenseId: 'lic_cal',
+        role: 'Designers',
+        seats: 'all',
+        automaticLeasing: true,
+        allowRoaming: false,
+      },
+    });
+    expect([targetText(assignment, names), detailsText(assignment)]).toEqual([
+      'Designers on Altium NEXUS Server CAL NX-CAL',
+      'Seats: All available seats; automatic leasing yes; roaming no',
+    ]);
+    expect(actorText(event({ actor: { type: 'system', id: 'hourly-check' } }), names)).toBe('Hourly check');
+    expect(actorText(event({ actor: { type: 'operator', id: 'operator' } }), names)).toBe('License operator');
+    expect(actorText(event({ actor: { type: 'user', id: 'usr_gone' } }), NO_NAMES)).toBe('A deleted user');
+  });
+
+  it('names a removed server and a deleted user from the events that carry their names', () => {
+    const removed = event({
+      action: 'server.removed',
+      targetId: 'srv_old',
+      details: { hostName: 'nexus-old' },
+    });
+    const revoked = event({
+      action: 'credential.revoked',
+      targetId: 'crd_1',
+      details: { serverId: 'srv_old' },
+    });
+    expect(targetText(revoked, names)).toBe('A credential of a removed server');
+    expect(targetText(revoked, withNamesOf([removed, revoked], names))).toBe('A credential of nexus-old');
+  });
+
+  it('turns From and To days into the API range (To included) and joins CSV pages under one header', () => {
+    expect(auditRange('2026-06-01', '2026-06-02')).toEqual({
+      from: '2026-06-01T00:00:00.000Z',
+      to: '2026-06-03T00:00:00.000Z',
+    });
+    expect(auditRange('', '')).toEqual({});
+    expect(auditRange('2026-06-03', '2026-06-02')).toEqual({
+      error: 'From is after To; choose a From day on or before the To day.',
+    });
+    expect(joinCsvPages(['h\r\na\r\n', 'h\r\nb\r\n', 'h\r\n'])).toBe('h\r\na\r\nb\r\n');
+    expect(joinCsvPages([])).toBe('');
+  });
 });
 
 describe('reports', () => {
@@ -296,9 +529,22 @@ describe('routes', () => {
   });
 
   it('shows tabs only for pages that exist and the user may open', () => {
-    expect(tabsFor(true).map((tab) => tab.label)).toEqual(['Licenses', 'Roles', 'Reports', 'Settings']);
+    expect(tabsFor(true).map((tab) => tab.label)).toEqual([
+      'Licenses',
+      'Servers',
+      'Sessions',
+      'Users',
+      'Roles',
+      'Reports',
+      'Audit',
+      'Settings',
+    ]);
     expect(tabsFor(false).map((tab) => tab.label)).toEqual(['Licenses']);
     expect(tabOf('license')).toBe('licenses');
+    expect(tabOf('server')).toBe('servers');
+    expect(parseHash('#server/srv_abc', true)).toEqual({ page: 'server', params: { serverId: 'srv_abc' } });
+    for (const page of ['#servers', '#server/srv_abc', '#sessions', '#users', '#audit'])
+      expect(parseHash(page, false)).toEqual({ page: 'licenses', params: {} });
     for (const spec of Object.values(PAGES)) expect(spec.tab === null || spec.tab.length > 0).toBe(true);
   });
 });

@@ -8,21 +8,35 @@ import { hrefOf, PAGES, type PageId, parseHash, type Route, tabOf, tabsFor } fro
 import { clearSession, loadSession, type Session, saveSession } from './session.js';
 import type { CognitoConfig } from './sign-in.js';
 import type { Notice, PageProps } from './ui.js';
+import { lazyView } from './views/lazy.js';
 import { LicenseView } from './views/license.js';
 import { LicensesView } from './views/licenses.js';
-import { lazyView } from './views/lazy.js';
 import { RolesView } from './views/roles.js';
 import { SettingsView } from './views/settings.js';
 import { SignInView } from './views/sign-in.js';
 
-/** Every page's view; the compiler asks for one per entry of PAGES. The chart's page loads on demand. */
+/** An administration page, from the chunk that holds them all (views/admin.ts), loaded when first opened. */
+const adminView = (
+  what: string,
+  pick: (module: typeof import('./views/admin.js')) => ComponentType<PageProps>,
+) => lazyView(what, () => import('./views/admin.js').then(pick));
+
+/**
+ * Every page's view; the compiler asks for one per entry of PAGES. The chart's page and the administration pages
+ * load on demand, so the first page (Licenses) carries neither uPlot nor them.
+ */
 const VIEWS: Record<PageId, ComponentType<PageProps>> = {
   licenses: LicensesView,
   license: LicenseView,
+  servers: adminView('the servers page', (module) => module.ServersView),
+  server: adminView('the server’s page', (module) => module.ServerView),
+  sessions: adminView('the sessions page', (module) => module.AllSessionsView),
+  users: adminView('the users page', (module) => module.UsersView),
   roles: RolesView,
   reports: lazyView('the reports page', () =>
     import('./views/reports.js').then((module) => module.ReportsView),
   ),
+  audit: adminView('the audit log', (module) => module.AuditView),
   settings: SettingsView,
 };
 
@@ -38,6 +52,8 @@ export function App({ config }: { config: Promise<CognitoConfig | null> }) {
   const [notice, setNotice] = useState<Notice | null>(null);
   const [heading, setHeading] = useState<string>(PAGES[route.page].title);
   const focusNext = useRef<FocusTarget>('keep');
+  // The notice a view asked to show on the page it opens (go), shown once that page is there.
+  const pendingNotice = useRef<Notice | null>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
   // The client asks for the token at each request; the ref always holds the current one.
   const sessionRef = useRef(session);
@@ -71,12 +87,18 @@ export function App({ config }: { config: Promise<CognitoConfig | null> }) {
     const onHashChange = () => {
       // A tab keeps focus, so keyboard users stay in the tabs; a link in the page moves focus to the new heading.
       focusNext.current = document.activeElement?.closest('nav') ? 'keep' : 'heading';
-      setNotice(null);
+      setNotice(pendingNotice.current);
+      pendingNotice.current = null;
       show(parseHash(location.hash, sessionRef.current?.isAdmin ?? false));
     };
     window.addEventListener('hashchange', onHashChange);
     return () => window.removeEventListener('hashchange', onHashChange);
   }, [show]);
+
+  const go = useCallback((href: string, next?: Notice) => {
+    pendingNotice.current = next ?? null;
+    location.hash = href;
+  }, []);
 
   useEffect(() => {
     document.title = session ? `${heading} — ${APP_NAME}` : `Sign in — ${APP_NAME}`;
@@ -158,6 +180,7 @@ export function App({ config }: { config: Promise<CognitoConfig | null> }) {
               params={route.params}
               notify={setNotice}
               setHeading={setHeading}
+              go={go}
             />
           </>
         ) : (

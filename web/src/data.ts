@@ -2,6 +2,8 @@
 import { ok, type PortalClient } from '../../client/index.js';
 import type { License } from './format.js';
 import type { Assignment } from './roles.js';
+import type { ListedServer } from './servers.js';
+import type { User } from './users.js';
 
 /** A list is read in pages of this many items (the API's largest page). */
 const PAGE_SIZE = 100;
@@ -57,4 +59,43 @@ export function listAssignments(api: PortalClient, licenseId: string): Promise<A
 /** Only CAL and design-software licenses have assignments, sessions and usage reports. */
 export function hasSeatsForPeople(license: Pick<License, 'kind'>): boolean {
   return license.kind === 'cal' || license.kind === 'client';
+}
+
+/** Every NEXUS server of the account, with its licensing state. */
+export function listServers(api: PortalClient): Promise<ListedServer[]> {
+  return collectPages(async (nextToken) => {
+    const page = await ok(
+      api.GET('/v1/servers', {
+        params: { query: { limit: PAGE_SIZE, ...(nextToken ? { nextToken } : {}) } },
+      }),
+    );
+    return { items: page.servers, nextToken: page.nextToken };
+  });
+}
+
+/** Every user of the account. */
+export function listUsers(api: PortalClient): Promise<User[]> {
+  return collectPages(async (nextToken) => {
+    const page = await ok(
+      api.GET('/v1/users', { params: { query: { limit: PAGE_SIZE, ...(nextToken ? { nextToken } : {}) } } }),
+    );
+    return { items: page.users, nextToken: page.nextToken };
+  });
+}
+
+/**
+ * How many live sessions a server or a user holds now, read from one page of GET /v1/sessions: `more` when there
+ * are more than a page (the confirmation then says "or more" rather than reading every page).
+ */
+export async function countSessions(
+  api: PortalClient,
+  filter: { serverId: string } | { userId: string },
+): Promise<{ count: number; more: boolean }> {
+  const page = await ok(api.GET('/v1/sessions', { params: { query: { ...filter, limit: PAGE_SIZE } } }));
+  return { count: page.sessions.length, more: page.nextToken !== null };
+}
+
+/** Names by id, to show people and things instead of ids. */
+export function namesOf<T>(items: readonly T[], id: (item: T) => string, name: (item: T) => string) {
+  return new Map(items.map((item) => [id(item), name(item)]));
 }

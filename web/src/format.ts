@@ -95,3 +95,8 @@ export function daysLeftText(position: TermPosition): string {
 export function countOf(count: number, word: string): string {
   return plural(count, word);
 }
+
+/** The text with its first letter upper-case (a phrase that starts a sentence). */
+export function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

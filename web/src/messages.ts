@@ -2,17 +2,38 @@
 // name ids and API values (`license lic_23w6…`, `use "all"`); here the dashboard knows what the person was doing,
 // so it names the license and the control to change instead.
 import { PortalError } from '../../client/index.js';
-import { ALL_SEATS, formatDate, type License, licenseLabel } from './format.js';
+import { ALL_SEATS, countOf, formatDate, type License, licenseLabel } from './format.js';
 import { RENEWAL_ADVICE } from './licenses.js';
+
+/** What the dashboard knows of a license to name it in a message. */
+type NamedLicense = Pick<
+  License,
+  'licenseId' | 'product' | 'kind' | 'activationCode' | 'seats' | 'validFrom' | 'validUntil'
+>;
 
 /** What the failed action was about, so that the message can name it. */
 export interface MessageContext {
   /** The license the action was on. */
-  license?: Pick<License, 'licenseId' | 'product' | 'activationCode' | 'seats' | 'validFrom' | 'validUntil'>;
+  license?: NamedLicense;
+  /**
+   * Licenses the action may have been about (an acquisition of several): the one whose id the API's message
+   * names stands in for `license`.
+   */
+  licenses?: readonly NamedLicense[];
   /** Names of licenses by id, to replace ids left in an API message. */
   licenseNames?: ReadonlyMap<string, string>;
+  /** Names of other things by id (users' emails, servers' host names), for the same. */
+  names?: ReadonlyMap<string, string>;
   /** What was not found, in words ("This session"), when it is not the license. */
   subject?: string;
+  /** What the action does to the license, for "so it cannot be …" (default: activated). */
+  verb?: 'activated' | 'acquired' | 'imported';
+  /** The user the action was on, by email (last_admin, email_taken, user_disabled). */
+  user?: string;
+  /** The NEXUS server the action was on, by host name. */
+  server?: string;
+  /** The file the action read (invalid_license_file). */
+  fileName?: string;
 }
 
 /** The sentence for a network failure (no answer at all). */
@@ -32,6 +53,7 @@ const ID_WORDS: Record<string, string> = {
   acc: 'your account',
   evt: 'this event',
   run: 'this run',
+  crd: 'this credential',
 };
 
 /**
@@ -40,15 +62,16 @@ const ID_WORDS: Record<string, string> = {
  */
 export function humanize(message: string, context: MessageContext = {}): string {
   let text = message;
-  const names = new Map(context.licenseNames ?? []);
+  const names = new Map([...(context.names ?? []), ...(context.licenseNames ?? [])]);
+  for (const license of context.licenses ?? []) names.set(license.licenseId, licenseLabel(license));
   if (context.license) names.set(context.license.licenseId, licenseLabel(context.license));
   for (const [id, name] of names) text = text.split(id).join(name);
-  text = text.replace(/\b(lic|usr|srv|ses|asg|act|acc|evt|run)_[a-z2-7]{6,}\b/g, (_, prefix: string) => {
+  text = text.replace(/\b(lic|usr|srv|ses|asg|act|acc|evt|run|crd)_[a-z2-7]{6,}\b/g, (_, prefix: string) => {
     return ID_WORDS[prefix] ?? 'it';
   });
   // "license this license" reads badly once the id is gone.
   text = text.replace(
-    /\b(license|user|server|session|assignment|activation) this \1\b/gi,
+    /\b(license|user|server|session|assignment|activation|credential) this \1\b/gi,
     (_, word: string) => `this ${word.toLowerCase()}`,
   );
   text = text.replace(/(^|[.!?]\s+)this /g, (_, start: string) => `${start}This `);
@@ -62,8 +85,11 @@ export function errorText(error: unknown, context: MessageContext = {}): string 
     if (error instanceof TypeError) return NETWORK_MESSAGE;
     return error instanceof Error && error.message ? error.message : NETWORK_MESSAGE;
   }
-  const license = context.license;
+  // An acquisition of several licenses: the API's message names the one it refused.
+  const license =
+    context.license ?? context.licenses?.find((candidate) => error.message.includes(candidate.licenseId));
   const name = license ? licenseLabel(license) : 'This license';
+  const verb = context.verb ?? 'activated';
   switch (error.code) {
     case 'unauthorized':
       return SIGNED_OUT_EXPIRED;
@@ -77,8 +103,22 @@ export function errorText(error: unknown, context: MessageContext = {}): string 
     }
     case 'license_expired':
       if (license && Date.parse(license.validFrom) > Date.now())
-        return `${name} starts on ${formatDate(license.validFrom)}; it can be activated from then.`;
-      return `${name} has ended${license ? ` (on ${formatDate(license.validUntil)})` : ''}, so it cannot be activated. ${RENEWAL_ADVICE}`;
+        return `${name} starts on ${formatDate(license.validFrom)}; it can be ${verb} from then.`;
+      return `${name} has ended${license ? ` (on ${formatDate(license.validUntil)})` : ''}, so it cannot be ${verb}. ${RENEWAL_ADVICE}`;
+    case 'seats_exhausted':
+      if (license?.kind === 'server')
+        return `${name} has no free seat: each of its ${countOf(license.seats, 'seat')} is the System seat of another NEXUS server. Remove a server that no longer needs it (its page on Servers), or ask your license operator for more seats.`;
+      return `${humanize(error.message, context)} Kill Session on the Sessions page frees a seat.`;
+    case 'server_unlicensed':
+      return `${context.server ?? 'This server'} holds no valid Server license, so nobody can sign in to it. Add one on its page: Add Licenses, From cloud or From file.`;
+    case 'invalid_license_file':
+      return `${context.fileName ? `“${context.fileName}”` : 'This file'} is not a license file of your account as this portal signed it: it may have been changed after it was downloaded, or it is another kind of file. Download it again from the license's page (Activate, then Download .alf) and import it unchanged.`;
+    case 'last_admin':
+      return `${context.user ?? 'This user'} is the last enabled administrator of your account, and the account must keep one. Make another user an administrator first, then try again.`;
+    case 'email_taken':
+      return `${context.user ?? 'That email'} already belongs to a user (of your account or another one); use another email address.`;
+    case 'user_disabled':
+      return `${context.user ?? 'This user'} is disabled; enable them on the Users page first.`;
     case 'idempotency_key_reused':
       return 'This activation was sent before with other values; press Activate again to make a new one.';
     case 'rate_limited':

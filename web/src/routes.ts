@@ -5,8 +5,13 @@
 export const PAGES = {
   licenses: { path: 'licenses', title: 'Licenses', tab: 'Licenses', admin: false },
   license: { path: 'license/:licenseId', title: 'License', tab: null, admin: false, section: 'licenses' },
+  servers: { path: 'servers', title: 'Servers', tab: 'Servers', admin: true },
+  server: { path: 'server/:serverId', title: 'Server', tab: null, admin: true, section: 'servers' },
+  sessions: { path: 'sessions', title: 'Sessions', tab: 'Sessions', admin: true },
+  users: { path: 'users', title: 'Users', tab: 'Users', admin: true },
   roles: { path: 'roles', title: 'Roles', tab: 'Roles', admin: true },
   reports: { path: 'reports', title: 'Reports', tab: 'Reports', admin: true },
+  audit: { path: 'audit', title: 'Audit log', tab: 'Audit', admin: true },
   settings: { path: 'settings', title: 'Settings', tab: 'Settings', admin: true },
 } as const satisfies Record<string, PageSpec>;
 

@@ -1,6 +1,6 @@
 // The assignments editor of a CAL or design-software license (the seed's "Assign to role", "Seats count" or
 // "All available seats", "Automatic leasing", "Allow Roaming").
-import { useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { ok, type PortalClient } from '../../../client/index.js';
 import { listAssignments } from '../data.js';
 import { ALL_SEATS, countOf, type License, licenseLabel, seatsText } from '../format.js';
@@ -13,6 +13,7 @@ import {
   Loading,
   type Notice,
   onSubmit,
+  useEditForm,
   useLoad,
   whileBusy,
 } from '../ui.js';
@@ -50,46 +51,31 @@ export function AssignmentsPanel(props: {
   const name = licenseLabel(license);
   const [loaded, reload] = useLoad(() => listAssignments(api, license.licenseId), [api, license.licenseId]);
   const [roles] = useLoad(async () => (await ok(api.GET('/v1/roles'))).roles.map((role) => role.role), [api]);
-  /** null: the form is closed; else the assignment edited (undefined: a new one). */
-  const [editing, setEditing] = useState<{ assignment?: Assignment } | null>(null);
-  const [draft, setDraft] = useState<Draft>(NEW_DRAFT);
-  const [formError, setFormError] = useState<string | null>(null);
+  const form = useEditForm<Assignment, Draft>(NEW_DRAFT, draftOf);
+  const { draft, set, open, close } = form;
+  const editing = form.editing;
   const [listError, setListError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const addButton = useRef<HTMLButtonElement>(null);
-  const roleInput = useRef<HTMLInputElement>(null);
-
-  const open = (assignment?: Assignment) => {
-    setEditing(assignment ? { assignment } : {});
-    setDraft(assignment ? draftOf(assignment) : NEW_DRAFT);
-    setFormError(null);
-    // Focus the first field once the form is shown.
-    setTimeout(() => roleInput.current?.focus(), 0);
-  };
-  const close = () => {
-    setEditing(null);
-    addButton.current?.focus();
-  };
 
   const save = async () => {
     const role = draft.role.trim();
     if (!role) {
-      setFormError('Enter the role the seats are assigned to (Assign to role).');
+      form.setError('Enter the role the seats are assigned to (Assign to role).');
       return;
     }
     let seats: number | 'all' = 'all';
     if (draft.mode === 'count') {
       seats = Number(draft.count);
       if (!Number.isInteger(seats) || seats < 1 || seats > license.seats) {
-        setFormError(
+        form.setError(
           `Seats count must be a whole number from 1 to ${license.seats} (the seats of ${name}), or choose "${ALL_SEATS}".`,
         );
         return;
       }
     }
     const body = { role, seats, automaticLeasing: draft.automaticLeasing, allowRoaming: draft.allowRoaming };
-    const existing = editing?.assignment;
-    setFormError(null);
+    const existing = editing?.item;
+    form.setError(null);
     try {
       await whileBusy(setBusy, () =>
         existing
@@ -114,7 +100,7 @@ export function AssignmentsPanel(props: {
       await reload();
     } catch (failure) {
       // The seat rules (seats_overcommitted and the like) are the API's; the message names what to change.
-      setFormError(errorText(failure, { license, subject: `The assignment of ${role}` }));
+      form.setError(errorText(failure, { license, subject: `The assignment of ${role}` }));
     }
   };
 
@@ -175,13 +161,11 @@ export function AssignmentsPanel(props: {
     },
   ];
 
-  const set = (change: Partial<Draft>) => setDraft((current) => ({ ...current, ...change }));
-
   return (
     <section class="card" aria-labelledby="assignments-title">
       <div class="panel-head">
         <h2 id="assignments-title">Assignments</h2>
-        <button type="button" ref={addButton} disabled={busy} onClick={() => open()}>
+        <button type="button" ref={form.addButton} disabled={busy} onClick={() => open()}>
           Add assignment
         </button>
       </div>
@@ -208,13 +192,13 @@ export function AssignmentsPanel(props: {
       {editing && (
         <form class="subform" noValidate onSubmit={onSubmit(save)} aria-labelledby="assignment-form-title">
           <h3 id="assignment-form-title">
-            {editing.assignment ? `Edit assignment of ${editing.assignment.role}` : 'Add assignment'}
+            {editing.item ? `Edit assignment of ${editing.item.role}` : 'Add assignment'}
           </h3>
           <div class="field">
             <label for="assignment-role">Assign to role</label>
             <input
               id="assignment-role"
-              ref={roleInput}
+              ref={form.firstField}
               maxLength={100}
               list="known-roles"
               autocomplete="off"
@@ -276,7 +260,7 @@ export function AssignmentsPanel(props: {
             />{' '}
             Allow Roaming
           </label>
-          <ErrorText text={formError} />
+          <ErrorText text={form.error} />
           <div class="actions">
             <button type="submit" disabled={busy}>
               Save assignment
