@@ -11,8 +11,10 @@
  * Time is abstract. A live session is expired or not (`exp`), and the Time process may expire any live
  * session at any moment. The wall clock is kept only as EPOCHS (`clk`): 0 while the server's Server license is
  * valid, 1 once it has expired (the server is lapsed at any later `now`), then 2 (and 3) for the `at` of an
- * hourly run that found the license due. A sign-in's `now` is the epoch at which it arrived (`cn`); it keeps
- * it for every read and decision of that request, as signIn does (one `now` per request).
+ * hourly run that found the license due. A sign-in's `now` is the epoch of its catalogue read (`cn`). The code
+ * keeps one `now` per request (signIn); the model gives each read again a new `now` (README, "Abstractions":
+ * keeping the request's now in the state multiplied the search), which differs only after a `server`
+ * failure on restrictedAt, where the code's read again with the same now decides the same grant again.
  *
  * Configuration: one account, one server, one CAL of SEATS seats with two assignments (a capped one of
  * CAP seat and an `all` one), three users on two PCs, four clients:
@@ -92,7 +94,7 @@ mtype = { licensed, lapsed, capped, all, admin };   /* names for the narration o
 #else
 #define STILL_EXPIRED(m, j) (((m) & BIT(j)) != 0)
 #endif
-#ifdef DOC_END_NO_VERSION
+#ifdef DOC_END_NO_KIND
 #define NOT_TOUCHED(m, j)   1                 /* the first doc: "not ended (and still expired)" only */
 #define NOT_CONVERTED(j, k) 1
 #else
@@ -110,7 +112,7 @@ mtype = { licensed, lapsed, capped, all, admin };   /* names for the narration o
 #else
 #define SERVER_GONE (!srvExists || srvRemoving)
 #endif
-#ifdef MUTANT_GRANT_NO_RESTRICTED_AT
+#if defined(MUTANT_GRANT_NO_RESTRICTED_AT) || defined(DOC_NO_RESTRICT_GUARD)
 #define RESTRICTED_AFTER 0
 #else
 #define RESTRICTED_AFTER (srvRAt > cn[me])      /* serverTakesSessions(now): restrictedAt <= now */
@@ -266,7 +268,7 @@ inline endTxn(j) {
    (m: what was due then). The read is merged with the write, as in endTxn. */
 inline reclaimTxn(j, m) {
   if
-  :: live[j] && STILL_EXPIRED(m, j) ->
+  :: live[j] && NOT_TOUCHED(m, j) && STILL_EXPIRED(m, j) ->   /* endChanges: version as read, expired at `at` */
      printf("  reclaim S%d (%e)\n", j, KIND_NAME(kind[j]));
      reclaimOfExpired = exp[j];
      assert(reclaimOfExpired);                 /* a reclaim ends only an expired session */
@@ -364,6 +366,7 @@ inline arrive() {
    now (those expired when it arrived, less any touched or ended since: X) */
 inline readCatalogue() {
   census();
+  X[me] = liveMask & expMask; cn[me] = clk;      /* each read takes a new now (README, "Abstractions") */
   sEc = X[me] & capMask; sEa = X[me] & seatMask & ~capMask; sEd = X[me] & admMask;
   sLicFull = (licUsed >= SEATS); sCapFull = (capUsed >= CAP); sLive = srvLive;
   availOf(me);
@@ -528,10 +531,14 @@ inline normalize() {
   :: else -> sEc = sEc & tm; sEa = sEa & tm; sEd = sEd & tm; sLive = 0; sLicFull = 0; sCapFull = 0
   fi;
 #endif
+#ifndef WITNESS
+  X[me] = X[me] & (pk == P_TAKE -> (sEc | sEa) : tm);
+  justified[me] = (justified[me] && pk == P_REFUSE);
+#endif
   tm = 0
 }
 
-/* before reading again: the plan and the read are dropped; the request's now (cn, X) stays */
+/* before reading again: the plan and the read are dropped (the read again takes its own now: cn, X) */
 inline forgetPlan() {
   pk = P_NONE; pa = 0; pm = 0; oc = 0; fm = 0; lf = 0; cf = 0; pr = NONE; pj = NONE;
   sEc = 0; sEa = 0; sEd = 0; sLive = 0; sLicFull = 0; sCapFull = 0
@@ -613,7 +620,7 @@ write:
     :: oc == O_TAKEN ->                        /* learned.adminConnectionTaken: decide again -> 409 */
        pk = P_REFUSE; tm = 0; sEc = 0; sEa = 0; sEd = 0; printf("C%d decides again: refuse 409 (taken)\n", me);
        goto write
-    :: oc == O_RESTRICTED ->                   /* read again with the same now; the code's bound: 503 busy */
+    :: oc == O_RESTRICTED ->                   /* read again (the model: a new now), or the code's bound: 503 busy */
        if
        :: forgetPlan(); goto reread
        :: printf("C%d answers 503 busy (its decisions spent)\n", me); answer(); goto end_idle
