@@ -2,6 +2,7 @@
 //   npm run model                      the main model (safety and liveness); exit 1 on any violation
 //   npm run model -- --mutants         also the mutants and the findings, each of which must fail
 //   npm run model -- --large           the larger configuration (overlapping hourly runs, refusal witness)
+//   npm run model -- --variants        also the variants that must hold (RECLAIM_VERSION_ONLY)
 //   npm run model -- --trail <id>      a counterexample of a mutant or finding, narrated (the shortest, for safety)
 import {
   type Check,
@@ -16,6 +17,7 @@ import {
   runAll,
   SAFETY_PROPERTIES,
   trail,
+  VARIANTS,
 } from './spin.js';
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -96,7 +98,7 @@ async function main(args: string[]): Promise<number> {
     return result.verdict === 'violated' ? 0 : 1;
   }
   const large = args.includes('--large');
-  const proof = large ? LARGE_CHECKS : MAIN_CHECKS;
+  const proof = [...(large ? LARGE_CHECKS : MAIN_CHECKS), ...(args.includes('--variants') ? VARIANTS : [])];
   const failing = args.includes('--mutants') ? [...MUTANTS, ...FINDINGS] : [];
   console.log(`model/seat-protocol.pml, ${large ? 'large' : 'main'} configuration (model/README.md)`);
   const results = await runAll([...proof, ...failing]);

@@ -73,6 +73,7 @@ export const MUTANTS: Check[] = [
     title: 'the grant checks the counts it read, then writes (check-then-act)',
     defines: ['MUTANT_READ_THEN_WRITE'],
     mode: 'safety',
+    bfs: true,
     expect: ['seats', 'cap'],
   },
   {
@@ -80,13 +81,15 @@ export const MUTANTS: Check[] = [
     title: 'the administrative connection without the user + PC lock',
     defines: ['MUTANT_ADMIN_NO_LOCK'],
     mode: 'safety',
+    bfs: true,
     expect: ['userPcLock'],
   },
   {
     id: 'MUTANT_DELETE_NO_SERVER_COND',
-    title: "server delete without the grant's server condition",
+    title: 'a grant not conditioned on the server existing and not removing',
     defines: ['MUTANT_DELETE_NO_SERVER_COND'],
     mode: 'safety',
+    bfs: true,
     expect: ['deletedServer'],
   },
   {
@@ -94,7 +97,16 @@ export const MUTANTS: Check[] = [
     title: 'reclaim without the expiry condition',
     defines: ['MUTANT_RECLAIM_NO_EXPIRY'],
     mode: 'safety',
+    bfs: true,
     expect: ['reclaimExpired'],
+  },
+  {
+    id: 'MUTANT_GRANT_NO_RESTRICTED_AT',
+    title: 'a grant not conditioned on restrictedAt <= now (serverTakesSessions)',
+    defines: ['MUTANT_GRANT_NO_RESTRICTED_AT'],
+    mode: 'safety',
+    bfs: true,
+    expect: ['restricted'],
   },
   {
     id: 'MUTANT_NO_DUE_RECLAIM',
@@ -105,13 +117,14 @@ export const MUTANTS: Check[] = [
   },
 ];
 
-/** Rules of docs/seat-protocol.md as written that the main model corrects: each fails (see model/README.md). */
+/** Rules of the first docs/seat-protocol.md that the code replaced: each put back fails (see model/README.md). */
 export const FINDINGS: Check[] = [
   {
     id: 'DOC_DECIDE_AGAIN',
     title: 'decide again from the same snapshot after a failed condition',
     defines: ['DOC_DECIDE_AGAIN'],
     mode: 'safety',
+    bfs: true,
     expect: ['refusal'],
   },
   {
@@ -119,21 +132,38 @@ export const FINDINGS: Check[] = [
     title: 'the administrative connection conditioned on no adminConnection, even one it reclaims',
     defines: ['DOC_ADMIN_NO_ADMINCONN'],
     mode: 'safety',
+    bfs: true,
     expect: ['refusal'],
   },
   {
     id: 'DOC_END_NO_KIND',
-    title: 'an end or reclaim not conditioned on the session being what was read (a conversion between)',
+    title: 'a reclaim not conditioned on the version as read (a conversion between read and write)',
     defines: ['DOC_END_NO_KIND'],
     mode: 'safety',
+    bfs: true,
     expect: ['counters'],
   },
   {
+    // the same change as MUTANT_GRANT_NO_RESTRICTED_AT: the first doc's rule was the code's bug
     id: 'DOC_NO_RESTRICT_GUARD',
-    title: 'a seated grant not conditioned on the server not being restricted (lapse racing a grant)',
+    title: 'the server condition "exists, not removing" only (lapse racing a grant)',
     defines: ['DOC_NO_RESTRICT_GUARD'],
     mode: 'safety',
+    bfs: true,
     expect: ['restricted'],
+  },
+];
+
+/**
+ * A variant that must hold: the reclaim conditioned on the version as read but not on "still expired at now"
+ * (model/README.md: a revival always moves the version, so the version alone already keeps a revived session).
+ */
+export const VARIANTS: Check[] = [
+  {
+    id: 'RECLAIM_VERSION_ONLY',
+    title: 'the reclaim on its version only (must hold)',
+    defines: ['RECLAIM_VERSION_ONLY'],
+    mode: 'safety',
   },
 ];
 
