@@ -16,6 +16,7 @@ import {
   verifyBearer,
 } from '../../functions/identity/bearer.js';
 import { serverKeys } from '../../functions/identity/server-keys.js';
+import { decodeJwt } from 'jose';
 import type { Site, SiteFile } from '../../web/build.js';
 import { loadHandler } from './handlers.js';
 import { lambdaContext } from './lambda-context.js';
@@ -235,13 +236,7 @@ export async function handleRequest(
     const verifiers = [localTokenVerifier(options.jwtSecret), serverTokenVerifier(serverKeys)];
     const claims = bearer ? await verifyBearer(bearer, verifiers) : null;
     if (!claims) {
-      return send(
-        req,
-        res,
-        server,
-        401,
-        errorBody('unauthorized', 'Sign in first: send authorization: Bearer <token>.'),
-      );
+      return send(req, res, server, 401, errorBody('unauthorized', refusedTokenMessage(bearer)));
     }
     // As the Lambda authorizer hands them over (functions/handlers/authorizer.ts): its context, as strings.
     authorizer = { lambda: claims };
@@ -403,4 +398,23 @@ export function listen(server: Server, port: number, host = '127.0.0.1'): Promis
       resolve(typeof address === 'object' && address ? address.port : port);
     });
   });
+}
+
+/**
+ * The 401's sentence when the authorizer refused: no token, an expired one (read from its unverified payload,
+ * for the message only), or one that is not valid here. Says what to do next (API.md: "one sentence a person
+ * can act on").
+ */
+export function refusedTokenMessage(bearer: string | null): string {
+  if (!bearer)
+    return 'Sign in first: send authorization: Bearer <token>, with a token from POST /v1/auth/token (a NEXUS server: POST /v1/auth/server-token).';
+  let exp: unknown;
+  try {
+    exp = decodeJwt(bearer).exp;
+  } catch {
+    exp = undefined;
+  }
+  if (typeof exp === 'number' && exp * 1000 <= Date.now())
+    return 'The token has expired; sign in again for a new one (POST /v1/auth/token, or POST /v1/auth/server-token for a NEXUS server).';
+  return 'The token is not valid here (altered, signed with another key or not issued by this portal); sign in again for a new one.';
 }

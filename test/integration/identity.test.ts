@@ -125,6 +125,20 @@ describe('forged tokens', () => {
     const [header, payload] = token.split('.');
     expectError(await roles(`${header}.${payload}.${'A'.repeat(43)}`), 401, 'unauthorized');
   });
+
+  it('say what is wrong and what to do: no token, an expired one, one not valid here', async () => {
+    const none = await portal.call('GET', '/v1/roles', { token: null });
+    expectError(none, 401, 'unauthorized');
+    expect(none.body.error.message).toContain('Sign in first');
+    const expired = await roles(
+      await forge(adminClaims(), { iat: nowSeconds() - 7200, exp: nowSeconds() - 3600 }),
+    );
+    expectError(expired, 401, 'unauthorized');
+    expect(expired.body.error.message).toContain('has expired; sign in again');
+    const garbled = await roles('not-a-token');
+    expectError(garbled, 401, 'unauthorized');
+    expect(garbled.body.error.message).toContain('not valid here');
+  });
 });
 
 describe('the store decides, at the next request', () => {
