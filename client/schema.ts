@@ -1745,7 +1745,10 @@ export interface operations {
                     /** @enum {string} */
                     product: "Altium NEXUS Server" | "Altium NEXUS Server CAL" | "Altium NEXUS";
                     seats: number;
-                    /** Format: date-time */
+                    /**
+                     * Format: date-time
+                     * @description From 1970-01-01 on; the term must end by 9999-12-31 (a license file states it).
+                     */
                     validFrom?: string;
                     termMonths?: number;
                 };

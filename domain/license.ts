@@ -13,6 +13,11 @@ export const MAX_TERM_MONTHS = 120;
 export const EARLIEST_VALID_FROM = '1970-01-01T00:00:00.000Z';
 export const LATEST_VALID_UNTIL = '9999-12-31T23:59:59.999Z';
 
+/** "1 month", "12 months". */
+function monthsText(months: number): string {
+  return months === 1 ? '1 month' : `${months} months`;
+}
+
 /** InvalidRequestError when a term would end after LATEST_VALID_UNTIL; `what` says what would. */
 function withinLatest(validUntil: Date, what: string): string {
   if (validUntil.getTime() > Date.parse(LATEST_VALID_UNTIL))
@@ -22,6 +27,32 @@ function withinLatest(validUntil: Date, what: string): string {
   return validUntil.toISOString();
 }
 
+/**
+ * Why a license of `termMonths` (default 12) from `validFrom` (an ISO time) cannot be issued, or null when it
+ * can: before 1970, or ending after 9999 (EARLIEST_VALID_FROM, LATEST_VALID_UNTIL). The request schema checks it
+ * too, so that API.md's order holds (400 before the account's 404).
+ */
+export function licenseTermProblem(validFrom: string, termMonths = DEFAULT_TERM_MONTHS): string | null {
+  try {
+    termOf(new Date(validFrom), termMonths);
+    return null;
+  } catch (error) {
+    if (error instanceof InvalidRequestError) return error.message;
+    throw error;
+  }
+}
+
+/** The validUntil of a term from `validFrom`, an ISO time; InvalidRequestError outside the range. */
+function termOf(validFrom: Date, termMonths: number): string {
+  if (validFrom.getTime() < Date.parse(EARLIEST_VALID_FROM))
+    throw new InvalidRequestError('validFrom must be 1970-01-01T00:00:00Z or later.');
+  return withinLatest(
+    addCalendarMonths(validFrom, termMonths),
+    `A license of ${monthsText(termMonths)} from ${validFrom.toISOString()}`,
+  );
+}
+
+/** A license's status at a given time (API.md: computed at each request). */
 export type LicenseStatus = 'valid' | 'expired' | 'not_yet_valid';
 
 export interface License {
@@ -54,13 +85,7 @@ export interface IssueLicenseInput {
  */
 export function issueLicense(input: IssueLicenseInput, now: Date): License {
   const validFrom = input.validFrom ? new Date(input.validFrom) : now;
-  if (validFrom.getTime() < Date.parse(EARLIEST_VALID_FROM))
-    throw new InvalidRequestError('validFrom must be 1970-01-01T00:00:00Z or later.');
-  const termMonths = input.termMonths ?? DEFAULT_TERM_MONTHS;
-  const validUntil = withinLatest(
-    addCalendarMonths(validFrom, termMonths),
-    `A license of ${termMonths} months from ${validFrom.toISOString()}`,
-  );
+  const validUntil = termOf(validFrom, input.termMonths ?? DEFAULT_TERM_MONTHS);
   return {
     licenseId: input.licenseId,
     accountId: input.accountId,
@@ -97,7 +122,10 @@ export function renewedValidUntil(
 ): string {
   const end = new Date(license.validUntil);
   const base = end.getTime() > now.getTime() ? end : now;
-  return withinLatest(addCalendarMonths(base, termMonths), `Renewed by ${termMonths} months, the license`);
+  return withinLatest(
+    addCalendarMonths(base, termMonths),
+    `Renewed by ${monthsText(termMonths)}, the license`,
+  );
 }
 
 /** Crockford base32 without I, L, O, U: easy to read aloud and type from a printed file. */

@@ -1,6 +1,7 @@
 // Request and response schemas (zod/mini): the single source for validation, TypeScript types and OpenAPI.
 import * as z from 'zod/mini';
 import { AUDIT_ACTIONS } from '../../domain/audit.js';
+import { licenseTermProblem } from '../../domain/license.js';
 import { KINDS, MAX_SEATS, MIN_SEATS, PRODUCTS } from '../../domain/products.js';
 import { MAX_SESSION_TIMEOUT_MINUTES, MIN_SESSION_TIMEOUT_MINUTES } from '../../domain/settings.js';
 import { CLEAN_TEXT_MESSAGE, isCleanText, WITHOUT_FORBIDDEN_CHARACTERS } from '../../domain/text.js';
@@ -218,12 +219,25 @@ export const auditEvent = z
 /** A page of audit events, newest first. */
 export const auditListResponse = z.object({ events: z.array(auditEvent), nextToken: nextTokenField });
 
-export const issueLicenseRequest = z.strictObject({
-  product,
-  seats: seatCount,
-  validFrom: z.optional(isoTime),
-  termMonths: z.optional(termMonths),
-});
+export const issueLicenseRequest = z
+  .strictObject({
+    product,
+    seats: seatCount,
+    validFrom: z.optional(
+      isoTime.check(
+        z.describe('From 1970-01-01 on; the term must end by 9999-12-31 (a license file states it).'),
+      ),
+    ),
+    termMonths: z.optional(termMonths),
+  })
+  .check(
+    // A term a license file cannot state is bad input (400), decided before the account is looked up (404).
+    z.superRefine((request, ctx) => {
+      const problem = request.validFrom ? licenseTermProblem(request.validFrom, request.termMonths) : null;
+      if (problem)
+        ctx.issues.push({ code: 'custom', message: problem, input: request.validFrom, path: ['validFrom'] });
+    }),
+  );
 export const renewLicenseRequest = z.strictObject({ termMonths: z.optional(termMonths) });
 
 const kind = z

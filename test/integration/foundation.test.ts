@@ -115,6 +115,13 @@ describe('back office', () => {
       token: operator,
     });
     expect(after.body.events).toHaveLength(before.body.events.length);
+    // Bad input is a 400 before the account is looked up (API.md's order), with the reason.
+    const unknown = await portal.call('POST', '/v1/accounts/acc_doesnotexist000000/licenses', {
+      token: operator,
+      body: { product: 'Altium NEXUS', seats: 1, validFrom: '1960-01-01T00:00:00Z' },
+    });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.message).toContain('1970');
   });
 
   it('renews a license from its end, or from now once it has passed, keeping id and code', async () => {
