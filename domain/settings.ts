@@ -39,3 +39,13 @@ export function settingsChange(
     changed.sessionTimeoutMinutes = change.sessionTimeoutMinutes;
   return Object.keys(changed).length === 0 ? null : changed;
 }
+
+/**
+ * The time a settings change is recorded at: `now`, or just after the change it follows (ISO `previous`) when a
+ * retried write commits after a later request's change, so that the log's newest `settings.updated` is the
+ * settings as stored (API.md audit log, newest first).
+ */
+export function changeTime(now: Date, previous: string | null): Date {
+  const after = previous ? Date.parse(previous) + 1 : Number.NEGATIVE_INFINITY;
+  return new Date(Math.max(now.getTime(), after));
+}

@@ -18,7 +18,7 @@ import { newId } from '../store/ids.js';
 import { createLicenseStore } from '../store/licenses.js';
 import { pageRequest } from '../store/paging.js';
 import { createSettingsStore } from '../store/settings.js';
-import { settingsChange } from '../../domain/settings.js';
+import { changeTime, settingsChange } from '../../domain/settings.js';
 
 /** Re-reads when two administrators change the same assignment at once, before answering busy. */
 const CHANGE_ATTEMPTS = 5;
@@ -180,14 +180,15 @@ export const handler = createGroupHandler('assignments', storedCallers, {
     const store = createSettingsStore(tableContext());
     // Read, merge, write conditioned on the version read: of two PUTs of different fields at once, both land.
     for (let attempt = 0; attempt < SETTINGS_ATTEMPTS; attempt++) {
-      const { settings: current, version } = await store.read(caller.accountId);
+      const { settings: current, version, updatedAt } = await store.read(caller.accountId);
       const change = settingsChange(current, body);
       if (!change) return { statusCode: 200, body: current };
       const settings = { ...current, ...change };
       const audit = {
         eventId: newId('evt'),
         accountId: caller.accountId,
-        at: now.toISOString(),
+        // After the change it follows, so the newest settings.updated is the settings as stored.
+        at: changeTime(now, updatedAt).toISOString(),
         actor: actorOf(caller),
         action: 'settings.updated' as const,
         targetId: caller.accountId,

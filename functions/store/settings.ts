@@ -31,14 +31,20 @@ export function createSettingsStore({ doc, table }: TableContext) {
       return settingsFromItem(Item);
     },
 
-    /** The settings with the version they were read at (0 before any change), for `replace`. */
-    async read(accountId: string): Promise<{ settings: LicenseManagerSettings; version: number }> {
+    /**
+     * The settings with the version they were read at (0 before any change), for `replace`, and the ISO time of
+     * the change that wrote them (null before any).
+     */
+    async read(
+      accountId: string,
+    ): Promise<{ settings: LicenseManagerSettings; version: number; updatedAt: string | null }> {
       const { Item } = await doc.send(
         new GetCommand({ TableName: table, Key: keys.settings(accountId), ConsistentRead: true }),
       );
       return {
         settings: settingsFromItem(Item),
         version: typeof Item?.version === 'number' ? Item.version : 0,
+        updatedAt: typeof Item?.updatedAt === 'string' ? Item.updatedAt : null,
       };
     },
 
@@ -65,6 +71,7 @@ export function createSettingsStore({ doc, table }: TableContext) {
                     accountId,
                     ...settings,
                     version: version + 1,
+                    updatedAt: audit.at,
                   },
                   ConditionExpression: version === 0 ? 'attribute_not_exists(version)' : 'version = :version',
                   ...(version === 0 ? {} : { ExpressionAttributeValues: { ':version': version } }),

@@ -504,6 +504,20 @@ describe('roles and assignments', () => {
     const events = await logged();
     expect(events).toHaveLength(6);
     for (const event of events) expect(Object.keys(event.details)).toHaveLength(1);
+
+    // Three PUTs of one field at once: whichever lands last, the newest event says what is stored.
+    for (let round = 0; round < 5; round++) {
+      await Promise.all(
+        [0, 1, 2].map((i) =>
+          portal.call('PUT', '/v1/settings/license-manager', {
+            token,
+            body: { sessionTimeoutMinutes: 300 + round * 3 + i },
+          }),
+        ),
+      );
+      const stored = (await portal.call('GET', '/v1/settings/license-manager', { token })).body;
+      expect((await logged())[0].details).toEqual({ sessionTimeoutMinutes: stored.sessionTimeoutMinutes });
+    }
   });
 });
 
