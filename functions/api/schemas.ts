@@ -22,7 +22,13 @@ export const str = () => z.string().check(cleanText);
  * document (a refinement is invisible there); cleanText decides, lone surrogates included.
  */
 export const text = (max: number) =>
-  str().check(z.minLength(1), z.maxLength(max), z.regex(WITHOUT_FORBIDDEN_CHARACTERS, CLEAN_TEXT_MESSAGE));
+  str().check(
+    z.minLength(1),
+    z.maxLength(max),
+    z.regex(WITHOUT_FORBIDDEN_CHARACTERS, CLEAN_TEXT_MESSAGE),
+    // A name, role, host or machine of spaces only names nothing anyone could tell apart.
+    z.refine((value) => value.trim().length > 0, 'must not be blank (spaces only)'),
+  );
 
 /** Opaque ids in paths and bodies: generous, so an unknown id answers 404 rather than 400. */
 export const id = str().check(z.minLength(1), z.maxLength(128), z.regex(/^[A-Za-z0-9._~:-]+$/));

@@ -22,6 +22,16 @@ function unitOf(issue: Issue, limit: number | bigint | undefined): string {
   return '';
 }
 
+/** What a JSON value of each expected type is called in a message (a missing field is of no type). */
+const EXPECTED: Record<string, string> = {
+  int: 'a whole number',
+  number: 'a number',
+  string: 'a string',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'an object',
+};
+
 function pathOf(issue: Issue): string {
   const parts = (issue.path ?? []).map((p) => String(typeof p === 'object' && p !== null ? p.key : p));
   return parts.length ? parts.join('.') : 'request';
@@ -34,7 +44,7 @@ function describe(issue: Issue): string {
       return `unknown field ${(issue.keys ?? []).map((k) => `"${k}"`).join(', ')} in ${where}`;
     case 'invalid_type':
       return issue.expected
-        ? `${where} is missing or not of type ${issue.expected}`
+        ? `${where} must be ${EXPECTED[issue.expected] ?? `of type ${issue.expected}`}`
         : `${where} has the wrong type`;
     case 'too_small':
       return `${where} must be at least ${issue.minimum}${unitOf(issue, issue.minimum)}`;

@@ -138,6 +138,22 @@ describe('bad path and query values', () => {
   });
 });
 
+describe('blank names', () => {
+  it('a host name, a role or a machine of spaces only is a 400 saying so, writing nothing', async () => {
+    const before = await snapshot();
+    for (const [path, body] of [
+      ['/v1/servers', { hostName: '   ' }],
+      [`/v1/licenses/${ids.licenseId}/assignments`, { role: ' ', seats: 1 }],
+      ['/v1/users', { email: 'blank@example.com', password: 'a-long-password', roles: ['  '] }],
+    ] as const) {
+      const res = await portal.call('POST', path, { token: account.admin.token, body });
+      expect(res.status, `${path}: ${res.text}`).toBe(400);
+      expect(res.body.error.message).toContain('must not be blank');
+    }
+    expect(await snapshot()).toBe(before);
+  });
+});
+
 describe('unknown query parameters on every route', () => {
   it('are a 400 invalid_request naming the parameter, on routes that take a query and those that take none, writing nothing', async () => {
     const before = await snapshot();
