@@ -196,7 +196,9 @@ describe('npm start', () => {
     });
     expect(old.status).toBe(200);
     expect(notPrivate(dataDir)).toEqual([]);
-    process.kill(-(second.child.pid as number), 'SIGINT');
+    // A service manager's stop: SIGTERM to npm alone (not its group) reaches the portal too (the start script
+    // execs it), which stops the engine and says so.
+    process.kill(second.child.pid as number, 'SIGTERM');
     await second.exited;
     await waitFor(second, 'Portal stopped.', 30_000, true);
     expect(await javaRunningFor(dataDir)).toBe(false);
