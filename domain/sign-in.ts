@@ -31,8 +31,8 @@ import {
   userAsRead,
   validLicensesOf,
 } from './seat-rules.js';
-import { itemMissing, holds } from './conditions.js';
-import { type Denial, type SeatWrite, SeatWriteBuilder, type WriteOutcome } from './seat-write.js';
+import { holds, itemMissing, not } from './conditions.js';
+import { type Change, type Denial, type SeatWrite, SeatWriteBuilder, type WriteOutcome } from './seat-write.js';
 import { type Holding, isRestricted, type Server, stateOfServer } from './server-status.js';
 import {
   byReclaimOrder,
@@ -367,7 +367,50 @@ function decidePoolSeat(context: Context): SignInPlan {
   // has an assignment on it); with no valid license of the product there is no row to count it in.
   const first =
     candidates[0]?.license ?? validLicensesOf(catalogue.licenses, product, request.now, request.licenseId)[0];
-  return refuse(context, exhaustedError(context, full), first ?? null);
+  return refuse(context, exhaustedError(context, full), first ?? null, stillFullChecks(context, full));
+}
+
+/** At most this many pools a refusal checks are still full (a transaction holds 100 items). */
+const MAX_STILL_FULL_CHECKS = 90;
+
+/**
+ * The checks a refusal's write makes that each pool it found full still is (a license with no free seat, or a
+ * cap reached), one per item: if a sign-out or an end freed one between the read and the write, the refusal
+ * fails by that name and the sign-in decides again on a fresh read, so it is never refused while its seat was
+ * free (API.md "409 seats_exhausted when no seat is free").
+ */
+function stillFullChecks(
+  context: Context,
+  full: { candidate: Candidate; what: 'license' | 'assignment' }[],
+): Change[] {
+  const { request } = context;
+  const checks = new Map<string, Change>();
+  for (const { candidate, what } of full) {
+    const { license, assignment } = candidate;
+    const change: Change =
+      what === 'license'
+        ? {
+            op: 'check',
+            name: `${NAMES.license}:${license.licenseId}`,
+            ref: { type: 'license', accountId: request.accountId, licenseId: license.licenseId },
+            condition: not(licenseHasFreeSeat(request.now)),
+            returnItem: false,
+          }
+        : {
+            op: 'check',
+            name: `${NAMES.assignment}:${assignment.assignmentId}`,
+            ref: {
+              type: 'assignment',
+              accountId: request.accountId,
+              licenseId: license.licenseId,
+              assignmentId: assignment.assignmentId,
+            },
+            condition: not(assignmentHasFreeSeat(assignment.role, request.licenseId === undefined)),
+            returnItem: false,
+          };
+    if (checks.size < MAX_STILL_FULL_CHECKS) checks.set(change.name, change);
+  }
+  return [...checks.values()];
 }
 
 function grantPoolSeat(context: Context, candidate: Candidate, reclaimed: SeatHolder | null): SignInPlan {
@@ -415,9 +458,15 @@ function grantPoolSeat(context: Context, candidate: Candidate, reclaimed: SeatHo
 }
 
 /** A refusal's write: its denial (if a license counts it), that the user holds no seat here, the user as read. */
-function refuse(context: Context, error: SeatsExhaustedError, countedOn: License | null): SignInPlan {
+function refuse(
+  context: Context,
+  error: SeatsExhaustedError,
+  countedOn: License | null,
+  stillFull: Change[] = [],
+): SignInPlan {
   const { request, user, product } = context;
   const builder = new SeatWriteBuilder();
+  for (const check of stillFull) builder.change(check);
   if (countedOn) {
     const denial: Denial = {
       accountId: request.accountId,

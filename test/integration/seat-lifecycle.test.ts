@@ -249,6 +249,50 @@ describe('a grant decided before a lapse and written after the hourly check rest
   });
 });
 
+describe('a refusal decided on a full license and written after a seat was freed', () => {
+  it('fails its check that the license is still full and is decided again: a seat, not 409', async () => {
+    at(Date.parse('2031-06-01T09:00:00.000Z'));
+    const s = await site('refusal-race', { calSeats: 1 });
+    const holder = await signIn(s, { userId: s.account.admin.userId, machineId: 'PC-H', client: 'browser' });
+    expect(holder.status).toBe(201);
+    const doc = createDocumentClient(portal.portal.endpoint, 'us-east-1');
+    try {
+      const ctx = { doc, table: portal.portal.tableName };
+      // The member's sign-in reads the one seat held and decides to refuse ...
+      const now = new Date(clock);
+      const catalogue = await createCatalogStore(ctx).read(s.account.accountId, now);
+      const user = await createAccountStore(ctx).getUser(s.account.accountId, s.account.member.userId);
+      const plan = decideSignIn({
+        catalogue,
+        user: user as NonNullable<typeof user>,
+        request: {
+          accountId: s.account.accountId,
+          serverId: s.serverId,
+          userId: s.account.member.userId,
+          machineId: 'PC-M',
+          client: 'browser',
+          sessionId: 'ses_refusedbeforesignout',
+          now,
+        },
+      });
+      expect(plan.kind).toBe('refuse');
+      // ... the holder signs out, freeing the seat ...
+      expect(
+        (await portal.call('DELETE', `/v1/sessions/${holder.body.sessionId}`, { token: s.token })).status,
+      ).toBe(204);
+      // ... and the refusal's write, arriving now, fails: the license is no longer full. Read again.
+      const outcome = await createSeatLedger(ctx).write(plan.write);
+      expect(outcome).toMatchObject({ ok: false, failed: [`license:${s.cal.licenseId}`] });
+      expect(learnFromOutcome(plan, outcome, NOTHING_LEARNED)).toEqual({ kind: 'read_again' });
+    } finally {
+      doc.destroy();
+    }
+    // Nothing was written by it: no denial counted, and over HTTP the member gets the seat.
+    const member = await signIn(s, { userId: s.account.member.userId, machineId: 'PC-M', client: 'browser' });
+    expect(member.status).toBe(201);
+  });
+});
+
 describe('reclaim under a full cap (finding 2)', () => {
   it('a sign-in reclaims the expired holder of a full role cap at once, without an hourly check', async () => {
     at(Date.parse('2031-04-01T09:00:00.000Z'));

@@ -262,7 +262,8 @@ describe('a sign-in under faults', () => {
   it('answers 409 seats_exhausted when the license turns out full, and records one denial in the refusal write', async () => {
     ddb.on(TransactWriteCommand).callsFake((input: TransactWriteCommandInput) => {
       const items = input.TransactItems ?? [];
-      if (items.some((i) => keyOf(i).startsWith('CATALOG#LICENSE#')))
+      // Every grant finds the license full; the refusal's check that it still is full passes.
+      if (items.some((i) => i.Update && keyOf(i).startsWith('CATALOG#LICENSE#')))
         throw cancelledAt(items, 'CATALOG#LICENSE#');
       return {};
     });
@@ -277,6 +278,10 @@ describe('a sign-in under faults', () => {
     expect(refusal.find((i) => keyOf(i).startsWith('SEAT#'))?.ConditionCheck?.ConditionExpression).toContain(
       'attribute_not_exists',
     );
+    // And only while the license it found full still is: a seat freed meanwhile makes it decide again.
+    expect(
+      refusal.find((i) => keyOf(i).startsWith('CATALOG#LICENSE#'))?.ConditionCheck?.ConditionExpression,
+    ).toMatch(/^NOT /);
   });
 });
 
