@@ -534,14 +534,24 @@ inline normalize() {
 #ifndef WITNESS
   X[me] = X[me] & (pk == P_TAKE -> (sEc | sEa) : tm);
   justified[me] = (justified[me] && pk == P_REFUSE);
+  if :: pk == P_JOIN || pk == P_REFUSE -> cn[me] = 0 :: else -> skip fi;   /* only a grant's write asks its now */
 #endif
-  tm = 0
+  tm = 0; oc = 0               /* the outcome of a write that taught a decide-again is spent */
 }
 
 /* before reading again: the plan and the read are dropped (the read again takes its own now: cn, X) */
 inline forgetPlan() {
   pk = P_NONE; pa = 0; pm = 0; oc = 0; fm = 0; lf = 0; cf = 0; pr = NONE; pj = NONE;
   sEc = 0; sEa = 0; sEd = 0; sLive = 0; sLicFull = 0; sCapFull = 0
+}
+
+/* before reading again: the read's ghosts are spent too (readCatalogue sets them anew), unless the WITNESS
+   follows the sign-in through every instant */
+inline forgetRead() {
+  forgetPlan()
+#ifndef WITNESS
+  ; X[me] = 0; cn[me] = 0; justified[me] = 0
+#endif
 }
 
 /* the answer: the request is over */
@@ -618,14 +628,18 @@ write:
        goto write
 #endif
     :: oc == O_TAKEN ->                        /* learned.adminConnectionTaken: decide again -> 409 */
-       pk = P_REFUSE; tm = 0; sEc = 0; sEa = 0; sEd = 0; printf("C%d decides again: refuse 409 (taken)\n", me);
+       pk = P_REFUSE; tm = 0; pm = 0; oc = 0; sEc = 0; sEa = 0; sEd = 0;
+#ifndef WITNESS
+       X[me] = 0; cn[me] = 0;                  /* a refusal's write asks neither its read nor its now */
+#endif
+       printf("C%d decides again: refuse 409 (taken)\n", me);
        goto write
     :: oc == O_RESTRICTED ->                   /* read again (the model: a new now), or the code's bound: 503 busy */
        if
-       :: forgetPlan(); goto reread
+       :: forgetRead(); goto reread
        :: printf("C%d answers 503 busy (its decisions spent)\n", me); answer(); goto end_idle
        fi
-    :: else -> forgetPlan(); goto reread       /* a reclaimed holder changed, or the joined session ended */
+    :: else -> forgetRead(); goto reread       /* a reclaimed holder changed, or the joined session ended */
     fi
   };
 reread:
@@ -700,12 +714,40 @@ inline markAndRead() {
   fi
 }
 
+/* the license counted expired once (markLapsed), and the run gives the lease back */
+inline lapseDone() {
+  d_step { licDue = 0; restrictDone = (restrictDone || srvRAt != 0); printf("R%d: lapse done\n", me) };
+  ra = 0; release()
+}
+
+/* The lapse's last write (the conversion or the last end) and markLapsed are merged into one step: markLapsed
+   writes only licDue, which no other process reads while this run holds the lease, and the release only frees
+   the lease (without LEASE_EXPIRY nothing in between can tell the two steps apart). */
+#ifdef LEASE_EXPIRY
+#define LAPSE_DONE_IF_LAST skip
+#else
+#define LAPSE_DONE_IF_LAST \
+  if :: RK[me - 1] == 0 && RS[me - 1] == 0 -> lapseDone(); goto end_wait :: else -> skip fi
+#endif
+
+/* Symmetry. The two runners are the same process but for `me`, which names only their own lease owner and
+   their own RX/RS/RK; no property mentions them. Without LEASE_EXPIRY the lease lets one run at a time, so every
+   reachable state has at most one runner off end_wait, and a state with Runner(2) running is a state with
+   Runner(1) running with the names swapped. The search keeps one state of each such pair by giving a free lease
+   to Runner(1) (Runner(2) trying meanwhile finds it held: 503 busy, no state change). With LEASE_EXPIRY two runs
+   overlap, the pairs are not of that form, and both runners take the lease. */
+#ifdef LEASE_EXPIRY
+#define RUNNER_TAKES 1
+#else
+#define RUNNER_TAKES (me == 1)
+#endif
+
 proctype Runner(byte me) {   /* me = 1, 2 */
   byte j = NONE;
   byte ra;                   /* the epoch of this run's `at` when the Server license is due at it, else 0 */
 end_wait:
   atomic {                   /* lease: a conditional write; a run that finds it held answers 503 busy */
-    LEASE_FREE -> leaseOwner = me; printf("R%d takes the lease\n", me);
+    LEASE_FREE && RUNNER_TAKES -> leaseOwner = me; printf("R%d takes the lease\n", me);
 #ifdef LEASE_EXPIRY
     leaseExp = 0;
 #endif
@@ -713,7 +755,13 @@ end_wait:
     :: licDue -> if :: clk < 3 -> clk++ :: else -> skip fi; ra = clk
     :: else -> ra = 0
     fi;
-    d_step { dueRead() }     /* step 1, sessions due at `at` */
+    d_step { dueRead() };    /* step 1, sessions due at `at` */
+#ifndef LEASE_EXPIRY
+    if                       /* nothing due and no license due: the run is over (step 2 has nothing; merged) */
+    :: RX[me - 1] == 0 && ra == 0 -> release(); goto end_wait
+    :: else -> skip
+    fi
+#endif
   };
   do
   :: atomic {                /* each ends if still expired at `at` */
@@ -722,12 +770,22 @@ end_wait:
          lowest(RX[me - 1], j);
          printf("R%d (hourly check)\n", me); reclaimTxn(j, RX[me - 1]);
          RX[me - 1] = RX[me - 1] & ~BIT(j); j = NONE
-       }
+       };
+#ifndef LEASE_EXPIRY
+       if                    /* the last one, and no license due: the run is over (merged with step 2) */
+       :: RX[me - 1] == 0 && ra == 0 -> release(); goto end_wait
+       :: else -> skip
+       fi
+#endif
      }
   :: atomic {                /* step 2, licenses due: restrict the lapsed server; else done */
        RX[me - 1] == 0 ->
        if
-       :: ra != 0 && licDue -> markAndRead(); break
+       :: ra != 0 && licDue -> markAndRead(); ra = 0;       /* the run's `at` is spent */
+#ifndef LEASE_EXPIRY
+          if :: RK[me - 1] == 0 && RS[me - 1] == 0 -> lapseDone(); goto end_wait :: else -> skip fi;
+#endif
+          break
        :: else -> ra = 0; release(); goto end_wait   /* (step 3, rollups, writes no seat) */
        fi
      }
@@ -735,16 +793,16 @@ end_wait:
   do
   :: atomic {                /* planConversion of the kept session, on a fresh read of it */
        RK[me - 1] != 0 -> lowest(RK[me - 1], j); RK[me - 1] = 0;
-       d_step { printf("R%d (hourly check)\n", me); convertTxn(j); j = NONE }
+       d_step { printf("R%d (hourly check)\n", me); convertTxn(j); j = NONE };
+       LAPSE_DONE_IF_LAST
      }
   :: atomic {                /* endHolder(server_restricted) of each other session read */
        RK[me - 1] == 0 && RS[me - 1] != 0 -> lowest(RS[me - 1], j); RS[me - 1] = RS[me - 1] & ~BIT(j);
-       d_step { printf("R%d restricts the lapsed server\n", me); endTxn(j); j = NONE }
+       d_step { printf("R%d restricts the lapsed server\n", me); endTxn(j); j = NONE };
+       LAPSE_DONE_IF_LAST
      }
   :: atomic {                /* then the license is counted expired once (markExpired) */
-       RK[me - 1] == 0 && RS[me - 1] == 0 ->
-       d_step { licDue = 0; restrictDone = (restrictDone || srvRAt != 0); printf("R%d: lapse done\n", me) };
-       ra = 0; release(); goto end_wait
+       RK[me - 1] == 0 && RS[me - 1] == 0 -> lapseDone(); goto end_wait
      }
   od
 }
