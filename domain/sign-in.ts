@@ -32,7 +32,13 @@ import {
   validLicensesOf,
 } from './seat-rules.js';
 import { holds, itemMissing, not } from './conditions.js';
-import { type Change, type Denial, type SeatWrite, SeatWriteBuilder, type WriteOutcome } from './seat-write.js';
+import {
+  type Change,
+  type Denial,
+  type SeatWrite,
+  SeatWriteBuilder,
+  type WriteOutcome,
+} from './seat-write.js';
 import { type Holding, isRestricted, type Server, stateOfServer } from './server-status.js';
 import {
   byReclaimOrder,
