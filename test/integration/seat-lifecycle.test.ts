@@ -4,7 +4,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runHourlyCheck } from '../../functions/jobs/hourly-check/run.js';
 import { setClock } from '../../functions/runtime/clock.js';
-import { createDocumentClient } from '../../functions/store/client.js';
+import { createDocumentClient, type TableContext } from '../../functions/store/client.js';
 import { decideSignIn, learnFromOutcome, NOTHING_LEARNED } from '../../domain/sign-in.js';
 import { createAccountStore } from '../../functions/store/accounts.js';
 import { createCatalogStore } from '../../functions/store/catalog.js';
@@ -178,6 +178,28 @@ describe('the administrative connection of a lapsed server (finding 1)', () => {
   });
 });
 
+/**
+ * The member's sign-in on PC-M of `s`, decided from a catalogue read at `now` as the portal decides it, but not
+ * written: a test writes the plan later, after another change, to play a race's interleaving exactly.
+ */
+async function memberDecision(ctx: TableContext, s: Site, sessionId: string, now: Date) {
+  const catalogue = await createCatalogStore(ctx).read(s.account.accountId, now);
+  const user = await createAccountStore(ctx).getUser(s.account.accountId, s.account.member.userId);
+  return decideSignIn({
+    catalogue,
+    user: user as NonNullable<typeof user>,
+    request: {
+      accountId: s.account.accountId,
+      serverId: s.serverId,
+      userId: s.account.member.userId,
+      machineId: 'PC-M',
+      client: 'browser',
+      sessionId,
+      now,
+    },
+  });
+}
+
 describe('a grant decided before a lapse and written after the hourly check restricted the server', () => {
   it('fails its server condition and is decided again, so the lapsed server keeps one connection', async () => {
     const T0 = Date.parse('2031-03-20T09:00:00.000Z');
@@ -193,21 +215,7 @@ describe('a grant decided before a lapse and written after the hourly check rest
     const doc = createDocumentClient(portal.portal.endpoint, 'us-east-1');
     try {
       const ctx = { doc, table: portal.portal.tableName };
-      const catalogue = await createCatalogStore(ctx).read(s.account.accountId, new Date(T0));
-      const user = await createAccountStore(ctx).getUser(s.account.accountId, s.account.member.userId);
-      const plan = decideSignIn({
-        catalogue,
-        user: user as NonNullable<typeof user>,
-        request: {
-          accountId: s.account.accountId,
-          serverId: s.serverId,
-          userId: s.account.member.userId,
-          machineId: 'PC-M',
-          client: 'browser',
-          sessionId: 'ses_decidedbeforelapse00',
-          now: new Date(T0),
-        },
-      });
+      const plan = await memberDecision(ctx, s, 'ses_decidedbeforelapse00', new Date(T0));
       expect(plan.kind).toBe('grant');
       if (plan.kind !== 'grant') return;
       // ... the Server license ends and the hourly check restricts the server to one connection ...
@@ -259,22 +267,7 @@ describe('a refusal decided on a full license and written after a seat was freed
     try {
       const ctx = { doc, table: portal.portal.tableName };
       // The member's sign-in reads the one seat held and decides to refuse ...
-      const now = new Date(clock);
-      const catalogue = await createCatalogStore(ctx).read(s.account.accountId, now);
-      const user = await createAccountStore(ctx).getUser(s.account.accountId, s.account.member.userId);
-      const plan = decideSignIn({
-        catalogue,
-        user: user as NonNullable<typeof user>,
-        request: {
-          accountId: s.account.accountId,
-          serverId: s.serverId,
-          userId: s.account.member.userId,
-          machineId: 'PC-M',
-          client: 'browser',
-          sessionId: 'ses_refusedbeforesignout',
-          now,
-        },
-      });
+      const plan = await memberDecision(ctx, s, 'ses_refusedbeforesignout', new Date(clock));
       expect(plan.kind).toBe('refuse');
       if (plan.kind !== 'refuse') return;
       // ... the holder signs out, freeing the seat ...
