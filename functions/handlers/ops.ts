@@ -2,7 +2,7 @@
 import { storedCallers } from '../http/callers.js';
 import { createGroupHandler } from '../http/handler.js';
 import { runHourlyCheck } from '../jobs/hourly-check/run.js';
-import { optionalEnv } from '../runtime/config.js';
+import { deployment } from '../runtime/deployment.js';
 import { logger } from '../runtime/logger.js';
 import { tableContext } from '../store/client.js';
 import { hourlyCheckPortsFor } from '../use-cases/store-ports.js';
@@ -19,7 +19,7 @@ export const handler = createGroupHandler('ops', storedCallers, {
       requested: body.now ? new Date(body.now) : undefined,
       real: now,
       // Only the local runtime lets a caller pick the time (tests and demos); in AWS the check runs as of now.
-      honourRequested: optionalEnv('PORTAL_LOCAL') === 'true',
+      honourRequested: deployment().honoursRequestedTime,
       deadline: Date.now() + ROUTE_BUDGET_MS,
     });
     logger.info('hourly check', {

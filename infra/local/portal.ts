@@ -14,6 +14,7 @@ import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { hashPassword } from '../../functions/identity/passwords.js';
 import { resetConfig } from '../../functions/runtime/config.js';
+import { LOCAL_DEPLOYMENT, useDeployment } from '../../functions/runtime/deployment.js';
 import { tableContext } from '../../functions/store/client.js';
 import { createPrincipalStore } from '../../functions/store/principals.js';
 import { type DynamoLocal, freePort, startDynamoLocal } from './dynamo.js';
@@ -103,7 +104,7 @@ export async function startPortal(options: PortalOptions): Promise<RunningPortal
     process.env.TABLE_NAME = tableName;
     process.env.DYNAMODB_ENDPOINT = endpoint;
     process.env.AWS_REGION ??= 'us-east-1';
-    process.env.PORTAL_LOCAL = 'true';
+    useDeployment(LOCAL_DEPLOYMENT);
     process.env.LOCAL_JWT_SECRET = persistentSecret(dataDir, 'token-secret');
     process.env.PAGE_TOKEN_SECRET = persistentSecret(dataDir, 'page-token-key');
     // Hashes server credentials' secrets and signs server tokens (functions/identity/server-keys.ts).
