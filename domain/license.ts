@@ -18,13 +18,11 @@ function monthsText(months: number): string {
   return months === 1 ? '1 month' : `${months} months`;
 }
 
-/** InvalidRequestError when a term would end after LATEST_VALID_UNTIL; `what` says what would. */
-function withinLatest(validUntil: Date, what: string): string {
-  if (validUntil.getTime() > Date.parse(LATEST_VALID_UNTIL))
-    throw new InvalidRequestError(
-      `${what} would end after 9999-12-31, the last day a license file can state; choose a shorter term.`,
-    );
-  return validUntil.toISOString();
+/** Why a term ending at `validUntil` cannot be stated, or null; `what` says what would end then. */
+function pastLatest(validUntil: Date, what: string): string | null {
+  return validUntil.getTime() > Date.parse(LATEST_VALID_UNTIL)
+    ? `${what} would end after 9999-12-31, the last day a license file can state; choose a shorter term.`
+    : null;
 }
 
 /**
@@ -33,22 +31,12 @@ function withinLatest(validUntil: Date, what: string): string {
  * too, so that API.md's order holds (400 before the account's 404).
  */
 export function licenseTermProblem(validFrom: string, termMonths = DEFAULT_TERM_MONTHS): string | null {
-  try {
-    termOf(new Date(validFrom), termMonths);
-    return null;
-  } catch (error) {
-    if (error instanceof InvalidRequestError) return error.message;
-    throw error;
-  }
-}
-
-/** The validUntil of a term from `validFrom`, an ISO time; InvalidRequestError outside the range. */
-function termOf(validFrom: Date, termMonths: number): string {
-  if (validFrom.getTime() < Date.parse(EARLIEST_VALID_FROM))
-    throw new InvalidRequestError('validFrom must be 1970-01-01T00:00:00Z or later.');
-  return withinLatest(
-    addCalendarMonths(validFrom, termMonths),
-    `A license of ${monthsText(termMonths)} from ${validFrom.toISOString()}`,
+  const from = new Date(validFrom);
+  if (from.getTime() < Date.parse(EARLIEST_VALID_FROM))
+    return 'validFrom must be 1970-01-01T00:00:00Z or later.';
+  return pastLatest(
+    addCalendarMonths(from, termMonths),
+    `A license of ${monthsText(termMonths)} from ${from.toISOString()}`,
   );
 }
 
@@ -84,8 +72,11 @@ export interface IssueLicenseInput {
  * 1970 or the term would end after 9999 (EARLIEST_VALID_FROM, LATEST_VALID_UNTIL).
  */
 export function issueLicense(input: IssueLicenseInput, now: Date): License {
-  const validFrom = input.validFrom ? new Date(input.validFrom) : now;
-  const validUntil = termOf(validFrom, input.termMonths ?? DEFAULT_TERM_MONTHS);
+  const validFrom = (input.validFrom ? new Date(input.validFrom) : now).toISOString();
+  const termMonths = input.termMonths ?? DEFAULT_TERM_MONTHS;
+  const problem = licenseTermProblem(validFrom, termMonths);
+  if (problem) throw new InvalidRequestError(problem);
+  const validUntil = addCalendarMonths(new Date(validFrom), termMonths).toISOString();
   return {
     licenseId: input.licenseId,
     accountId: input.accountId,
@@ -94,7 +85,7 @@ export function issueLicense(input: IssueLicenseInput, now: Date): License {
     seats: input.seats,
     used: 0,
     activationCode: input.activationCode,
-    validFrom: validFrom.toISOString(),
+    validFrom,
     validUntil,
   };
 }
@@ -122,10 +113,10 @@ export function renewedValidUntil(
 ): string {
   const end = new Date(license.validUntil);
   const base = end.getTime() > now.getTime() ? end : now;
-  return withinLatest(
-    addCalendarMonths(base, termMonths),
-    `Renewed by ${monthsText(termMonths)}, the license`,
-  );
+  const validUntil = addCalendarMonths(base, termMonths);
+  const problem = pastLatest(validUntil, `Renewed by ${monthsText(termMonths)}, the license`);
+  if (problem) throw new InvalidRequestError(problem);
+  return validUntil.toISOString();
 }
 
 /** Crockford base32 without I, L, O, U: easy to read aloud and type from a printed file. */

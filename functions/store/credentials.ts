@@ -40,6 +40,45 @@ function withoutHash({ secretHash: _hash, ...credential }: StoredCredential): Cr
  * another account or server, exactly as for one that never existed.
  */
 export function createCredentialStore({ doc, table }: TableContext) {
+  /**
+   * Revokes one credential with its audit record in one transaction: true when THIS call revoked it, false when
+   * it is missing, revoked already or (with `of`) of another account or server.
+   */
+  async function revokeWithAudit(
+    credentialId: string,
+    at: Date,
+    audit: AuditRecord,
+    of?: { accountId: string; serverId: string },
+  ): Promise<boolean> {
+    try {
+      await doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: table,
+                Key: keys.credential(credentialId),
+                UpdateExpression: 'SET revokedAt = :at REMOVE gsi1pk, gsi1sk',
+                ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(revokedAt)${
+                  of ? ' AND accountId = :account AND serverId = :server' : ''
+                }`,
+                ExpressionAttributeValues: {
+                  ':at': at.toISOString(),
+                  ...(of ? { ':account': of.accountId, ':server': of.serverId } : {}),
+                },
+              },
+            },
+            auditPut(table, audit),
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (failedConditions(error, ['credential', 'audit'])?.includes('credential')) return false;
+      throw error;
+    }
+  }
+
   return {
     /**
      * Stores a new credential of a server that exists and is not being removed (ConditionCheck on the server in
@@ -117,34 +156,8 @@ export function createCredentialStore({ doc, table }: TableContext) {
       at: Date,
       audit: AuditRecord,
     ): Promise<void> {
-      try {
-        await doc.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Update: {
-                  TableName: table,
-                  Key: keys.credential(credentialId),
-                  UpdateExpression: 'SET revokedAt = :at REMOVE gsi1pk, gsi1sk',
-                  ConditionExpression:
-                    'attribute_exists(pk) AND accountId = :account AND serverId = :server AND attribute_not_exists(revokedAt)',
-                  ExpressionAttributeValues: {
-                    ':at': at.toISOString(),
-                    ':account': accountId,
-                    ':server': serverId,
-                  },
-                },
-              },
-              auditPut(table, audit),
-            ],
-          }),
-        );
-      } catch (error) {
-        if (failedConditions(error, ['credential', 'audit'])?.includes('credential')) {
-          throw new NotFoundError('credential');
-        }
-        throw error;
-      }
+      if (!(await revokeWithAudit(credentialId, at, audit, { accountId, serverId })))
+        throw new NotFoundError('credential');
     },
 
     /**
@@ -168,27 +181,7 @@ export function createCredentialStore({ doc, table }: TableContext) {
       let revoked = 0;
       for (const item of items) {
         const credentialId = item.credentialId as string;
-        try {
-          await doc.send(
-            new TransactWriteCommand({
-              TransactItems: [
-                {
-                  Update: {
-                    TableName: table,
-                    Key: keys.credential(credentialId),
-                    UpdateExpression: 'SET revokedAt = :at REMOVE gsi1pk, gsi1sk',
-                    ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(revokedAt)',
-                    ExpressionAttributeValues: { ':at': at.toISOString() },
-                  },
-                },
-                auditPut(table, auditOf(credentialId)),
-              ],
-            }),
-          );
-          revoked++;
-        } catch (error) {
-          if (!failedConditions(error, ['credential', 'audit'])?.includes('credential')) throw error;
-        }
+        if (await revokeWithAudit(credentialId, at, auditOf(credentialId))) revoked++;
       }
       return revoked;
     },
