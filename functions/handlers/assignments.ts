@@ -18,7 +18,7 @@ import { newId } from '../store/ids.js';
 import { createLicenseStore } from '../store/licenses.js';
 import { pageRequest } from '../store/paging.js';
 import { createSettingsStore } from '../store/settings.js';
-import { changeTime, settingsChange } from '../../domain/settings.js';
+import { changeSettings } from '../use-cases/license-manager-settings.js';
 
 /** Re-reads when two administrators change the same assignment at once, before answering busy. */
 const CHANGE_ATTEMPTS = 5;
@@ -72,9 +72,6 @@ function checkFits(license: License, assignedNow: number, delta: number): void {
     throw overcommittedError(license);
   }
 }
-
-/** Reads of the settings before a PUT gives up with 503 busy (each retry follows another PUT's change). */
-const SETTINGS_ATTEMPTS = 5;
 
 export const handler = createGroupHandler('assignments', storedCallers, {
   listAssignments: async ({ params, query, caller }) => {
@@ -177,27 +174,14 @@ export const handler = createGroupHandler('assignments', storedCallers, {
   },
 
   putSettings: async ({ body, caller, now }) => {
-    const store = createSettingsStore(tableContext());
-    // Read, merge, write conditioned on the version read: of two PUTs of different fields at once, both land.
-    for (let attempt = 0; attempt < SETTINGS_ATTEMPTS; attempt++) {
-      const { settings: current, version, updatedAt } = await store.read(caller.accountId);
-      const change = settingsChange(current, body);
-      if (!change) return { statusCode: 200, body: current };
-      const settings = { ...current, ...change };
-      const audit = {
-        eventId: newId('evt'),
-        accountId: caller.accountId,
-        // After the change it follows, so the newest settings.updated is the settings as stored.
-        at: changeTime(now, updatedAt).toISOString(),
-        actor: actorOf(caller),
-        action: 'settings.updated' as const,
-        targetId: caller.accountId,
-        details: { ...change },
-      };
-      if (await store.replace(caller.accountId, settings, version, audit))
-        return { statusCode: 200, body: settings };
-    }
-    throw new BusyError();
+    const settings = await changeSettings(createSettingsStore(tableContext()), {
+      accountId: caller.accountId,
+      change: body,
+      actor: actorOf(caller),
+      now,
+      newEventId: () => newId('evt'),
+    });
+    return { statusCode: 200, body: settings };
   },
 
   listRoles: async ({ caller, now }) => {

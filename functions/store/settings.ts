@@ -22,31 +22,30 @@ export function settingsFromItem(item: Record<string, unknown> | undefined): Lic
 }
 
 export function createSettingsStore({ doc, table }: TableContext) {
+  /**
+   * The settings with the version they were read at (0 before any change), for `replace`, and the ISO time of
+   * the change that wrote them (null before any).
+   */
+  async function read(
+    accountId: string,
+  ): Promise<{ settings: LicenseManagerSettings; version: number; updatedAt: string | null }> {
+    const { Item } = await doc.send(
+      new GetCommand({ TableName: table, Key: keys.settings(accountId), ConsistentRead: true }),
+    );
+    return {
+      settings: settingsFromItem(Item),
+      version: typeof Item?.version === 'number' ? Item.version : 0,
+      updatedAt: typeof Item?.updatedAt === 'string' ? Item.updatedAt : null,
+    };
+  }
+
   return {
     /** The account's settings (defaults when never set). */
     async get(accountId: string): Promise<LicenseManagerSettings> {
-      const { Item } = await doc.send(
-        new GetCommand({ TableName: table, Key: keys.settings(accountId), ConsistentRead: true }),
-      );
-      return settingsFromItem(Item);
+      return (await read(accountId)).settings;
     },
 
-    /**
-     * The settings with the version they were read at (0 before any change), for `replace`, and the ISO time of
-     * the change that wrote them (null before any).
-     */
-    async read(
-      accountId: string,
-    ): Promise<{ settings: LicenseManagerSettings; version: number; updatedAt: string | null }> {
-      const { Item } = await doc.send(
-        new GetCommand({ TableName: table, Key: keys.settings(accountId), ConsistentRead: true }),
-      );
-      return {
-        settings: settingsFromItem(Item),
-        version: typeof Item?.version === 'number' ? Item.version : 0,
-        updatedAt: typeof Item?.updatedAt === 'string' ? Item.updatedAt : null,
-      };
-    },
+    read,
 
     /**
      * Replaces the settings read at `version` (the caller merged a change into them), with its audit record. false
